@@ -1,0 +1,523 @@
+//! Command APDUs: one constructor per command the Belpic applet knows (spec §3, §8, §9).
+//!
+//! A [`Command`] is encoded once, when it is built, into an inline buffer: sending it is a slice
+//! borrow, no allocation. Commands that carry a PIN block are marked secret: their bytes are
+//! zeroized on drop and masked for observers and transcripts.
+
+use zeroize::Zeroize;
+
+use crate::error::{CommandKind, Error, Result};
+use crate::pin::PinBlock;
+
+/// The largest short command APDU: header, Lc, 255 data bytes, Le.
+pub const MAX_COMMAND_LEN: usize = 4 + 1 + 255 + 1;
+
+/// The Belpic applet instance AID (spec §1.3).
+pub const BELPIC_APPLET_AID: [u8; 15] = [
+    0xA0, 0x00, 0x00, 0x00, 0x30, 0x29, 0x05, 0x70, 0x00, 0xAD, 0x13, 0x10, 0x01, 0x01, 0xFF,
+];
+
+/// The PKCS#15 application DF(BELPIC) AID (spec §1.3).
+pub const PKCS15_AID: [u8; 12] = [
+    0xA0, 0x00, 0x00, 0x01, 0x77, 0x50, 0x4B, 0x43, 0x53, 0x2D, 0x31, 0x35,
+];
+
+/// The DF(ID) AID (spec §1.3; not on applet V1.0).
+pub const ID_DF_AID: [u8; 12] = [
+    0xA0, 0x00, 0x00, 0x01, 0x77, 0x49, 0x64, 0x46, 0x69, 0x6C, 0x65, 0x73,
+];
+
+/// Key references of the Belpic applet (spec §8.7, RM17 §4.1, RM18 §6.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum KeyReference {
+    /// `81`: the basic (card authentication) key; INTERNAL AUTHENTICATE only (applet 1.8).
+    Basic,
+    /// `82`: the holder's authentication key ("PIN once").
+    Authentication,
+    /// `83`: the holder's non-repudiation key ("PIN just before").
+    NonRepudiation,
+    /// Any other reference byte.
+    Other(u8),
+}
+
+impl KeyReference {
+    /// The reference byte.
+    pub const fn byte(self) -> u8 {
+        match self {
+            KeyReference::Basic => 0x81,
+            KeyReference::Authentication => 0x82,
+            KeyReference::NonRepudiation => 0x83,
+            KeyReference::Other(b) => b,
+        }
+    }
+
+    /// Classify a reference byte.
+    pub const fn from_byte(b: u8) -> Self {
+        match b {
+            0x81 => KeyReference::Basic,
+            0x82 => KeyReference::Authentication,
+            0x83 => KeyReference::NonRepudiation,
+            other => KeyReference::Other(other),
+        }
+    }
+}
+
+/// An MSE:SET algorithm reference (spec §8.7). The meaning depends on the applet generation,
+/// hence the two sets of constants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AlgorithmReference(pub u8);
+
+impl AlgorithmReference {
+    /// 1.7: RSASSA-PKCS1-v1.5, no predefined hash (DTBS = DigestInfo, ≤ 245 bytes).
+    pub const RSA_PKCS1: Self = Self(0x01);
+    /// 1.7: RSASSA-PKCS1-v1.5 with SHA-1 (DTBS = 20-byte hash).
+    pub const RSA_PKCS1_SHA1: Self = Self(0x02);
+    /// 1.7: RSASSA-PKCS1-v1.5 with MD5 (backward compatibility only).
+    pub const RSA_PKCS1_MD5: Self = Self(0x04);
+    /// 1.7: RSASSA-PKCS1-v1.5 with SHA-256.
+    pub const RSA_PKCS1_SHA256: Self = Self(0x08);
+    /// 1.7: RSASSA-PSS with SHA-1, salt 20.
+    pub const RSA_PSS_SHA1: Self = Self(0x10);
+    /// 1.7: RSASSA-PSS with SHA-256, salt 32.
+    pub const RSA_PSS_SHA256: Self = Self(0x20);
+    /// 1.8: ECDSA with SHA-256 (32-byte hash).
+    pub const ECDSA_SHA256: Self = Self(0x01);
+    /// 1.8: ECDSA with SHA-384 (48-byte hash).
+    pub const ECDSA_SHA384: Self = Self(0x02);
+    /// 1.8: ECDSA with SHA-512 (64-byte hash).
+    pub const ECDSA_SHA512: Self = Self(0x04);
+    /// 1.8: ECDSA with SHA3-256.
+    pub const ECDSA_SHA3_256: Self = Self(0x08);
+    /// 1.8: ECDSA with SHA3-384.
+    pub const ECDSA_SHA3_384: Self = Self(0x10);
+    /// 1.8: ECDSA with SHA3-512.
+    pub const ECDSA_SHA3_512: Self = Self(0x20);
+    /// 1.8: ECDSA, hash not specified (20, 28, 32, 48 or 64 bytes).
+    pub const ECDSA_RAW: Self = Self(0x40);
+}
+
+/// A command APDU, encoded (short form, T=0 compatible).
+///
+/// Built by the constructors of this type (one per Belpic command). The encoded bytes are
+/// available with [`Command::as_bytes`].
+#[derive(Clone)]
+pub struct Command {
+    buf: [u8; MAX_COMMAND_LEN],
+    len: u16,
+    data_len: u8,
+    le: Option<u16>,
+    secret: bool,
+}
+
+impl Drop for Command {
+    fn drop(&mut self) {
+        if self.secret {
+            self.buf.zeroize();
+        }
+    }
+}
+
+impl PartialEq for Command {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Command {}
+
+impl core::fmt::Debug for Command {
+    /// Shows the header and lengths; never the data of a secret (PIN) command.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut s = f.debug_struct("Command");
+        s.field("kind", &self.kind());
+        s.field(
+            "header",
+            &format_args!(
+                "{:02X} {:02X} {:02X} {:02X}",
+                self.cla(),
+                self.ins(),
+                self.p1(),
+                self.p2()
+            ),
+        );
+        if self.secret {
+            s.field("data", &format_args!("<{} secret bytes>", self.data_len));
+        } else {
+            s.field("data", &HexBytes(self.data()));
+        }
+        s.field("le", &self.le);
+        s.finish()
+    }
+}
+
+pub(crate) struct HexBytes<'a>(pub(crate) &'a [u8]);
+
+impl core::fmt::Debug for HexBytes<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Command {
+    /// Build a command from its parts. `data` must be at most 255 bytes and `le` in `1..=256`
+    /// (256 is encoded `00`); anything else is an error, never a panic.
+    pub fn new(cla: u8, ins: u8, p1: u8, p2: u8, data: &[u8], le: Option<u16>) -> Result<Self> {
+        if data.len() > 255 || matches!(le, Some(0) | Some(257..)) {
+            return Err(Error::Protocol {
+                command: CommandKind::from_header(cla, ins),
+                violation: crate::error::ProtocolViolation::UnexpectedLength {
+                    expected: 255,
+                    received: data.len(),
+                },
+            });
+        }
+        Ok(Self::build(cla, ins, p1, p2, data, le))
+    }
+
+    /// Internal builder; callers guarantee `data.len() <= 255` and `le` in `1..=256`.
+    #[inline]
+    fn build(cla: u8, ins: u8, p1: u8, p2: u8, data: &[u8], le: Option<u16>) -> Self {
+        let mut buf = [0u8; MAX_COMMAND_LEN];
+        buf[0] = cla;
+        buf[1] = ins;
+        buf[2] = p1;
+        buf[3] = p2;
+        let mut len = 4usize;
+        let data_len = data.len().min(255);
+        if data_len > 0 {
+            buf[4] = data_len as u8;
+            buf[5..5 + data_len].copy_from_slice(&data[..data_len]);
+            len = 5 + data_len;
+        }
+        if let Some(le) = le {
+            buf[len] = le as u8; // 256 -> 00
+            len += 1;
+        }
+        Command {
+            buf,
+            len: len as u16,
+            data_len: data_len as u8,
+            le,
+            secret: false,
+        }
+    }
+
+    /// Same command with another Le (used after `6C xx`). `le` must be in `1..=256`; commands
+    /// that carry no Le get one appended.
+    #[inline]
+    pub fn with_le(&self, le: u16) -> Self {
+        let mut c = self.clone();
+        let le = le.clamp(1, 256);
+        let pos = if self.data_len > 0 {
+            5 + self.data_len as usize
+        } else {
+            4
+        };
+        c.buf[pos] = le as u8;
+        c.len = (pos + 1) as u16;
+        c.le = Some(le);
+        c
+    }
+
+    fn secret(mut self) -> Self {
+        self.secret = true;
+        self
+    }
+
+    /// The encoded APDU.
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len as usize]
+    }
+
+    /// Class byte.
+    #[inline]
+    pub fn cla(&self) -> u8 {
+        self.buf[0]
+    }
+
+    /// Instruction byte.
+    #[inline]
+    pub fn ins(&self) -> u8 {
+        self.buf[1]
+    }
+
+    /// P1.
+    #[inline]
+    pub fn p1(&self) -> u8 {
+        self.buf[2]
+    }
+
+    /// P2.
+    #[inline]
+    pub fn p2(&self) -> u8 {
+        self.buf[3]
+    }
+
+    /// The command data field.
+    #[inline]
+    pub fn data(&self) -> &[u8] {
+        if self.data_len == 0 {
+            &[]
+        } else {
+            &self.buf[5..5 + self.data_len as usize]
+        }
+    }
+
+    /// Expected response length (`None` when no Le is sent; 256 when Le is `00`).
+    #[inline]
+    pub fn le(&self) -> Option<u16> {
+        self.le
+    }
+
+    /// True when the command carries a PIN (VERIFY, CHANGE REFERENCE DATA).
+    #[inline]
+    pub fn is_secret(&self) -> bool {
+        self.secret
+    }
+
+    /// Which command this is.
+    #[inline]
+    pub fn kind(&self) -> CommandKind {
+        CommandKind::from_header(self.cla(), self.ins())
+    }
+
+    /// The bytes to show an observer or a transcript: identical to [`Command::as_bytes`] except
+    /// that the data of a secret command is replaced by `FF` bytes of the same length.
+    pub fn masked_bytes(&self) -> Vec<u8> {
+        let mut v = self.as_bytes().to_vec();
+        if self.secret && self.data_len > 0 {
+            if let Some(d) = v.get_mut(5..5 + self.data_len as usize) {
+                d.fill(0xFF);
+            }
+        }
+        v
+    }
+
+    // ----- constructors, one per command -------------------------------------------------
+
+    /// SELECT by AID, `00 A4 04 0C Lc <aid>` (spec §1.3, §3.1). AIDs longer than 16 bytes are
+    /// truncated to 16 (ISO 7816-4 maximum).
+    pub fn select_aid(aid: &[u8]) -> Self {
+        let aid = aid.get(..16).unwrap_or(aid);
+        Self::build(0x00, 0xA4, 0x04, 0x0C, aid, None)
+    }
+
+    /// SELECT of the Belpic applet instance, `00 A4 04 0C 0F A0 00 00 00 30 29 05 70 00 AD 13 10
+    /// 01 01 FF` (spec §1.3).
+    pub fn select_applet() -> Self {
+        Self::select_aid(&BELPIC_APPLET_AID)
+    }
+
+    /// SELECT of the applet the way eid-mw does it, with P2 = `00` (spec §1.3, §13.1).
+    pub fn select_applet_p2_00() -> Self {
+        Self::build(0x00, 0xA4, 0x04, 0x00, &BELPIC_APPLET_AID, None)
+    }
+
+    /// SELECT by absolute path, `00 A4 08 0C Lc <path>` (spec §3.1). The path is a sequence of
+    /// FIDs; both forms real readers send work on the card (with or without a leading `3F00`).
+    /// Paths longer than 255 bytes are truncated.
+    pub fn select_path(path: &[u8]) -> Self {
+        let path = path.get(..255).unwrap_or(path);
+        Self::build(0x00, 0xA4, 0x08, 0x0C, path, None)
+    }
+
+    /// SELECT by file identifier relative to the current DF, `00 A4 02 0C 02 <fid>` (spec §3.1).
+    pub fn select_fid(fid: u16) -> Self {
+        Self::build(0x00, 0xA4, 0x02, 0x0C, &fid.to_be_bytes(), None)
+    }
+
+    /// READ BINARY, `00 B0 <offset> <le>` (spec §3.2). The offset is masked to 15 bits (the card
+    /// supports offsets ≤ 32767); `le` is clamped to `1..=256` (`00` = 256).
+    #[inline]
+    pub fn read_binary(offset: u16, le: u16) -> Self {
+        let [hi, lo] = (offset & 0x7FFF).to_be_bytes();
+        Self::build(0x00, 0xB0, hi, lo, &[], Some(le.clamp(1, 256)))
+    }
+
+    /// READ RECORD (applet 1.8), `80 B2 <first tag> <last tag> <le>` (spec §3.3).
+    pub fn read_record(first_tag: u8, last_tag: u8, le: u16) -> Self {
+        Self::build(0x80, 0xB2, first_tag, last_tag, &[], Some(le.clamp(1, 256)))
+    }
+
+    /// GET RESPONSE, `00 C0 00 00 <le>` (spec §3.4).
+    #[inline]
+    pub fn get_response(le: u16) -> Self {
+        Self::build(0x00, 0xC0, 0x00, 0x00, &[], Some(le.clamp(1, 256)))
+    }
+
+    /// GET CARD DATA, all generations: `80 E4 00 00 1C` (28 bytes, spec §9.1).
+    pub fn get_card_data() -> Self {
+        Self::build(0x80, 0xE4, 0x00, 0x00, &[], Some(0x1C))
+    }
+
+    /// GET CARD DATA, applet 1.8 form with the PIN counter: `80 E4 00 01 1F` (31 bytes, §9.1).
+    pub fn get_card_data_extended() -> Self {
+        Self::build(0x80, 0xE4, 0x00, 0x01, &[], Some(0x1F))
+    }
+
+    /// VERIFY of the cardholder PIN, `00 20 00 01 08 <PIN block>` (spec §8.3). Secret.
+    pub fn verify(pin: &PinBlock) -> Self {
+        Self::build(0x00, 0x20, 0x00, 0x01, pin.as_bytes(), None).secret()
+    }
+
+    /// Empty VERIFY, `00 20 00 01`: on 1.7 and 1.8 reports the PIN state without spending a try
+    /// (`90 00` verified, `63 Cx` not verified, `69 83` blocked). On applet V1.1 it counts as a
+    /// wrong PIN (spec §8.3): never send it to a V1 card.
+    pub fn verify_status() -> Self {
+        Self::build(0x00, 0x20, 0x00, 0x01, &[], None)
+    }
+
+    /// CHANGE REFERENCE DATA, `00 24 00 01 10 <old block> <new block>` (spec §8.4). Secret.
+    pub fn change_reference_data(old: &PinBlock, new: &PinBlock) -> Self {
+        let mut data = [0u8; 16];
+        data[..8].copy_from_slice(old.as_bytes());
+        data[8..].copy_from_slice(new.as_bytes());
+        let c = Self::build(0x00, 0x24, 0x00, 0x01, &data, None).secret();
+        data.zeroize();
+        c
+    }
+
+    /// LOG OFF, `80 E6 00 00` (spec §8.6): discards every access right.
+    pub fn log_off() -> Self {
+        Self::build(0x80, 0xE6, 0x00, 0x00, &[], None)
+    }
+
+    /// MSE:SET for signing, `00 22 41 B6 05 04 80 <alg> 84 <key>` (spec §8.7).
+    pub fn mse_set(algorithm: AlgorithmReference, key: KeyReference) -> Self {
+        Self::build(
+            0x00,
+            0x22,
+            0x41,
+            0xB6,
+            &[0x04, 0x80, algorithm.0, 0x84, key.byte()],
+            None,
+        )
+    }
+
+    /// PSO: COMPUTE DIGITAL SIGNATURE, `00 2A 9E 9A Lc <DTBS>` (spec §8.8). Sent without Le: on
+    /// T=0 the card answers `61 xx` and the channel fetches the signature with GET RESPONSE.
+    /// The DTBS is at most 255 bytes; longer input is an error.
+    pub fn pso_compute_digital_signature(dtbs: &[u8]) -> Result<Self> {
+        Self::new(0x00, 0x2A, 0x9E, 0x9A, dtbs, None)
+    }
+
+    /// INTERNAL AUTHENTICATE, `00 88 <alg> <key> Lc 94 <len> <challenge>` (spec §8.11). Readers
+    /// send 48 bytes with algorithm `02` and key `81` on applet 1.8. Challenges longer than 253
+    /// bytes are an error.
+    pub fn internal_authenticate(
+        algorithm: AlgorithmReference,
+        key: KeyReference,
+        challenge: &[u8],
+    ) -> Result<Self> {
+        if challenge.len() > 253 {
+            return Err(Error::Protocol {
+                command: CommandKind::InternalAuthenticate,
+                violation: crate::error::ProtocolViolation::UnexpectedLength {
+                    expected: 253,
+                    received: challenge.len(),
+                },
+            });
+        }
+        let mut data = [0u8; 255];
+        data[0] = 0x94;
+        data[1] = challenge.len() as u8;
+        data[2..2 + challenge.len()].copy_from_slice(challenge);
+        Ok(Self::build(
+            0x00,
+            0x88,
+            algorithm.0,
+            key.byte(),
+            &data[..2 + challenge.len()],
+            None,
+        ))
+    }
+
+    /// GET CHALLENGE, `00 84 00 00 <le>` (spec §8.12; not in the reference manuals, used by
+    /// commons-eid and OpenSC).
+    pub fn get_challenge(le: u16) -> Self {
+        Self::build(0x00, 0x84, 0x00, 0x00, &[], Some(le.clamp(1, 256)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pin::Pin;
+
+    fn hex(c: &Command) -> String {
+        c.as_bytes().iter().map(|b| format!("{b:02X}")).collect()
+    }
+
+    #[test]
+    fn encodings_match_spec() {
+        assert_eq!(
+            hex(&Command::select_applet()),
+            "00A4040C0FA000000030290570 00AD13100101FF".replace(' ', "")
+        );
+        assert_eq!(
+            hex(&Command::select_applet_p2_00()),
+            "00A404000FA00000003029057000AD13100101FF"
+        );
+        assert_eq!(
+            hex(&Command::select_path(&[0xDF, 0x01, 0x40, 0x31])),
+            "00A4080C04DF014031"
+        );
+        assert_eq!(hex(&Command::select_fid(0x3F00)), "00A4020C023F00");
+        assert_eq!(hex(&Command::read_binary(0, 256)), "00B0000000");
+        assert_eq!(hex(&Command::read_binary(0x01FC, 0xFC)), "00B001FCFC");
+        assert_eq!(hex(&Command::read_binary(0xFFFF, 1)), "00B07FFF01");
+        assert_eq!(hex(&Command::get_response(0x60)), "00C0000060");
+        assert_eq!(hex(&Command::get_card_data()), "80E400001C");
+        assert_eq!(hex(&Command::get_card_data_extended()), "80E400011F");
+        assert_eq!(hex(&Command::log_off()), "80E60000");
+        assert_eq!(
+            hex(&Command::mse_set(
+                AlgorithmReference::RSA_PKCS1,
+                KeyReference::NonRepudiation
+            )),
+            "002241B6050480018483"
+        );
+        assert_eq!(hex(&Command::read_record(1, 0x1F, 256)), "80B2011F00");
+        let ia = Command::internal_authenticate(
+            AlgorithmReference::ECDSA_SHA384,
+            KeyReference::Basic,
+            &[0xAB; 48],
+        )
+        .unwrap();
+        assert_eq!(&hex(&ia)[..14], "00880281329430");
+        assert_eq!(ia.as_bytes().len(), 5 + 50);
+        let pso = Command::pso_compute_digital_signature(&[1; 32]).unwrap();
+        assert_eq!(&hex(&pso)[..10], "002A9E9A20");
+        assert!(Command::pso_compute_digital_signature(&[0; 256]).is_err());
+        assert_eq!(hex(&Command::verify_status()), "00200001");
+    }
+
+    #[test]
+    fn verify_is_secret_and_masked() {
+        let pin = Pin::new("1234").unwrap();
+        let c = Command::verify(&pin.block());
+        assert_eq!(hex(&c), "002000010824 1234FFFFFFFFFF".replace(' ', ""));
+        assert!(c.is_secret());
+        assert_eq!(c.masked_bytes(), [0, 0x20, 0, 1, 8, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("1234") && !dbg.contains("24123"), "{dbg}");
+        let new = Pin::new("987654").unwrap();
+        let c = Command::change_reference_data(&pin.block(), &new.block());
+        assert_eq!(c.data().len(), 16);
+        assert!(c.is_secret());
+        assert!(c.masked_bytes()[5..].iter().all(|b| *b == 0xFF));
+    }
+
+    #[test]
+    fn with_le_replaces_or_appends() {
+        assert_eq!(hex(&Command::read_binary(0, 256).with_le(0xB0)), "00B00000B0");
+        assert_eq!(hex(&Command::select_fid(0x5031).with_le(4)), "00A4020C02503104");
+    }
+}

@@ -1,0 +1,4 @@
+//! placeholder
+/// placeholder
+#[derive(Debug, Clone)]
+pub struct Address;

@@ -1,0 +1,5 @@
+//! placeholder
+/// placeholder
+#[derive(Debug, Clone)] pub struct CardData;
+/// placeholder
+#[derive(Debug, Clone)] pub enum LifeCycle {}

@@ -1,0 +1,40 @@
+//! Pure parsers of every file of the card and the data model (spec §4–§9, §11).
+//!
+//! Every parser is a function over `&[u8]` that never panics, returns a [`ParseError`] naming
+//! the file and byte offset of any problem, keeps unknown tags and enumeration codes as data and
+//! keeps the raw bytes next to the decoded values.
+//!
+//! [`ParseError`]: crate::ParseError
+
+// -- identity / address / text fields (owner: identity parsers)
+mod address;
+mod birth_date;
+mod codes;
+mod date;
+mod identity;
+mod numbers;
+
+pub use address::Address;
+pub use birth_date::{BirthDate, MonthLanguage};
+pub use codes::{
+    BrexitMention, CardAMention, Code, DocumentType, Sex, SpecialOrganisation, SpecialStatus,
+    WorkPermit,
+};
+pub use date::CardDate;
+pub use identity::{Identity, IdentityTag};
+pub use numbers::{CardNumber, NationalNumber};
+
+// -- binary objects (owner: object parsers)
+mod card_data;
+mod certificate;
+mod generation;
+mod photo;
+mod public_key;
+mod token_info;
+
+pub use card_data::{CardData, LifeCycle};
+pub use certificate::{Certificate, KeyKind};
+pub use generation::Generation;
+pub use photo::Photo;
+pub use public_key::BasicPublicKey;
+pub use token_info::TokenInfo;

@@ -1,0 +1,3 @@
+//! placeholder
+/// placeholder
+#[derive(Debug, Clone)] pub struct Photo;
