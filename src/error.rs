@@ -435,7 +435,9 @@ pub enum ParseErrorKind {
 impl core::fmt::Display for ParseErrorKind {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            ParseErrorKind::Truncated { needed } => write!(f, "truncated ({needed} more bytes needed)"),
+            ParseErrorKind::Truncated { needed } => {
+                write!(f, "truncated ({needed} more bytes needed)")
+            }
             ParseErrorKind::BadLength => f.write_str("invalid length"),
             ParseErrorKind::Missing { tag } => write!(f, "mandatory element {tag:#04x} missing"),
             ParseErrorKind::UnexpectedTag { tag } => write!(f, "unexpected tag {tag:#04x}"),

@@ -182,7 +182,11 @@ mod tests {
         let value: Vec<u8> = (0..len).map(|i| (i % 251) as u8 + 1).collect();
         let mut out = Vec::new();
         encode(&mut out, 0x07, &value);
-        assert_eq!(&out[1..1 + expected_len_field.len()], expected_len_field, "len {len}");
+        assert_eq!(
+            &out[1..1 + expected_len_field.len()],
+            expected_len_field,
+            "len {len}"
+        );
         let items: Vec<_> = iter(&out).collect::<Result<_, _>>().unwrap();
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].tag, 0x07);

@@ -153,7 +153,7 @@ impl core::fmt::Debug for Command {
     }
 }
 
-pub(crate) struct HexBytes<'a>(pub(crate) &'a [u8]);
+struct HexBytes<'a>(pub(crate) &'a [u8]);
 
 impl core::fmt::Debug for HexBytes<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -505,7 +505,12 @@ mod tests {
         let c = Command::verify(&pin.block());
         assert_eq!(hex(&c), "002000010824 1234FFFFFFFFFF".replace(' ', ""));
         assert!(c.is_secret());
-        assert_eq!(c.masked_bytes(), [0, 0x20, 0, 1, 8, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
+        assert_eq!(
+            c.masked_bytes(),
+            [
+                0, 0x20, 0, 1, 8, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF
+            ]
+        );
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("1234") && !dbg.contains("24123"), "{dbg}");
         let new = Pin::new("987654").unwrap();
@@ -517,7 +522,13 @@ mod tests {
 
     #[test]
     fn with_le_replaces_or_appends() {
-        assert_eq!(hex(&Command::read_binary(0, 256).with_le(0xB0)), "00B00000B0");
-        assert_eq!(hex(&Command::select_fid(0x5031).with_le(4)), "00A4020C02503104");
+        assert_eq!(
+            hex(&Command::read_binary(0, 256).with_le(0xB0)),
+            "00B00000B0"
+        );
+        assert_eq!(
+            hex(&Command::select_fid(0x5031).with_le(4)),
+            "00A4020C02503104"
+        );
     }
 }

@@ -11,6 +11,5 @@ pub use command::{
     AlgorithmReference, BELPIC_APPLET_AID, Command, ID_DF_AID, KeyReference, MAX_COMMAND_LEN,
     PKCS15_AID,
 };
-pub(crate) use command::HexBytes;
 pub use response::{Response, ResponseRef};
 pub use status::{Status, StatusWord};

@@ -231,10 +231,19 @@ mod tests {
 
     #[test]
     fn belpic_words_have_meaning() {
-        assert_eq!(StatusWord(0x63C2).status(), Status::VerificationFailed { tries_left: 2 });
-        assert_eq!(StatusWord(0x63C0).status(), Status::VerificationFailed { tries_left: 0 });
+        assert_eq!(
+            StatusWord(0x63C2).status(),
+            Status::VerificationFailed { tries_left: 2 }
+        );
+        assert_eq!(
+            StatusWord(0x63C0).status(),
+            Status::VerificationFailed { tries_left: 0 }
+        );
         assert_eq!(StatusWord(0x6983).status(), Status::AuthenticationBlocked);
-        assert_eq!(StatusWord(0x6982).status(), Status::SecurityStatusNotSatisfied);
+        assert_eq!(
+            StatusWord(0x6982).status(),
+            Status::SecurityStatusNotSatisfied
+        );
         assert_eq!(StatusWord(0x6985).status(), Status::ConditionsNotSatisfied);
         assert_eq!(StatusWord(0x6A82).status(), Status::FileNotFound);
         assert_eq!(StatusWord(0x6A86).status(), Status::IncorrectP1P2);
@@ -244,7 +253,10 @@ mod tests {
         assert_eq!(StatusWord(0x6100).status(), Status::BytesAvailable(256));
         assert_eq!(StatusWord(0x6160).status(), Status::BytesAvailable(96));
         assert_eq!(StatusWord(0x6D00).status(), Status::InstructionNotSupported);
-        assert_eq!(StatusWord(0x6300).status(), Status::Other(StatusWord(0x6300)));
+        assert_eq!(
+            StatusWord(0x6300).status(),
+            Status::Other(StatusWord(0x6300))
+        );
         assert_eq!(StatusWord::new(0x90, 0).to_string(), "90 00");
     }
 }

@@ -1,11 +1,679 @@
-//! The card protocol layer.
+//! The card protocol layer: [`BeidCard`] selects the Belpic applet, reads GET CARD DATA and
+//! reads files with the fewest APDUs (spec §1.3, §3, §9, §13).
+//!
+//! ```
+//! # fn main() -> Result<(), beid::Error> {
+//! # let transport = beid_simulator::Profile::Applet17Citizen.card();
+//! // `transport` is any `beid::transport::Transport`: a PC/SC reader or the simulator.
+//! let mut card = beid::BeidCard::open(transport)?;
+//! let contents = card.read_all()?;
+//! println!("{} {}", contents.identity.given_names(), contents.identity.surname());
+//! # Ok(()) }
+//! ```
+
+mod contents;
 mod file_id;
+mod read;
+
+pub use contents::{CardContents, RawCardContents};
 pub use file_id::{FileId, PathBytes};
-/// placeholder
-pub struct BeidCard;
-/// placeholder
-pub struct CardContents;
-/// placeholder
-pub struct RawCardContents;
-/// placeholder
-pub struct ReadOptions;
+pub use read::ReadOptions;
+
+use zeroize::Zeroizing;
+
+use crate::apdu::{Command, Status};
+use crate::error::{CommandKind, Error, ProtocolViolation, Result};
+use crate::files::{CardData, Generation};
+use crate::transport::{Channel, Exchange, ObserverPrivacy, Transport};
+use read::{Shape, plan, subject_serial_numbers, typical_len};
+
+/// The ATR of applet 1.8 cards (spec §1.1).
+pub const ATR_APPLET_18: [u8; 20] = [
+    0x3B, 0x7F, 0x96, 0x00, 0x00, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x01, 0x20, 0x12, 0x0F,
+    0xFF, 0x82, 0x90, 0x00,
+];
+
+/// The ATR of applet 1.1 and 1.7 cards (spec §1.1).
+pub const ATR_APPLET_17: [u8; 13] = [
+    0x3B, 0x98, 0x13, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x11,
+];
+
+/// Progress of a multi-file read, reported after every READ BINARY.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The file being read.
+    pub file: FileId,
+    /// Bytes of all files read so far.
+    pub bytes: usize,
+    /// Expected total (an estimate from typical sizes, refined as real sizes become known).
+    pub expected: usize,
+}
+
+/// A Belgian eID card behind a [`Transport`].
+///
+/// Opening the card selects the Belpic applet (`00 A4 04 0C 0F …`) and reads GET CARD DATA; a
+/// card that refuses the applet is not a Belgian eID ([`Error::NotBeid`]).
+pub struct BeidCard<T: Transport> {
+    channel: Channel<T>,
+    card_data: CardData,
+    options: ReadOptions,
+    selected: Option<FileId>,
+}
+
+impl<T: Transport> core::fmt::Debug for BeidCard<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BeidCard")
+            .field("generation", &self.generation())
+            .field("channel", &self.channel)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Transport> BeidCard<T> {
+    /// Open the card with default [`ReadOptions`].
+    pub fn open(transport: T) -> Result<Self> {
+        Self::open_with(transport, ReadOptions::default())
+    }
+
+    /// Open the card: select the applet and read the card data (2 APDUs).
+    pub fn open_with(transport: T, options: ReadOptions) -> Result<Self> {
+        let mut channel = Channel::new(transport);
+        let card_data = channel.in_transaction(Self::handshake)?;
+        Ok(BeidCard {
+            channel,
+            card_data,
+            options,
+            selected: None,
+        })
+    }
+
+    /// Same as [`BeidCard::open`] with an observer installed before the first APDU.
+    pub fn open_observed(
+        transport: T,
+        observer: impl FnMut(&Exchange<'_>) + Send + 'static,
+    ) -> Result<Self> {
+        let mut channel = Channel::new(transport);
+        channel.set_observer(observer);
+        let card_data = channel.in_transaction(Self::handshake)?;
+        Ok(BeidCard {
+            channel,
+            card_data,
+            options: ReadOptions::default(),
+            selected: None,
+        })
+    }
+
+    fn handshake(ch: &mut Channel<T>) -> Result<CardData> {
+        let sw = ch.transmit_into(&Command::select_applet(), &mut Vec::new())?;
+        if !sw.is_success() {
+            return Err(Error::NotBeid { sw });
+        }
+        // On a card announcing the 1.8 ATR ask for the long form (PIN counter) directly; fall
+        // back to the short form if refused (spec §9.1).
+        if ch.transport().atr() == Some(&ATR_APPLET_18[..]) {
+            let mut data = Zeroizing::new(Vec::new());
+            let sw = ch.transmit_into(&Command::get_card_data_extended(), &mut data)?;
+            if sw.is_success() {
+                return Ok(CardData::parse(&data)?);
+            }
+        }
+        let data = ch.transmit_ok(&Command::get_card_data())?;
+        Ok(CardData::parse(&data)?)
+    }
+
+    /// Reset the card and open it again (after [`Error::CardReset`], or to drop PIN rights).
+    pub fn reconnect(&mut self) -> Result<()> {
+        self.selected = None;
+        self.channel.reset()?;
+        self.card_data = self.channel.in_transaction(Self::handshake)?;
+        Ok(())
+    }
+
+    /// The GET CARD DATA answer read when the card was opened.
+    pub fn card_data(&self) -> &CardData {
+        &self.card_data
+    }
+
+    /// The applet generation.
+    pub fn generation(&self) -> Generation {
+        self.card_data.generation()
+    }
+
+    /// The ATR, when the transport knows it.
+    pub fn atr(&self) -> Option<&[u8]> {
+        self.channel.transport().atr()
+    }
+
+    /// Install an APDU observer (PIN digits always masked; national-number bytes masked unless
+    /// [`BeidCard::set_privacy`] says otherwise).
+    pub fn set_observer(&mut self, observer: impl FnMut(&Exchange<'_>) + Send + 'static) {
+        self.channel.set_observer(observer);
+    }
+
+    /// Choose what the observer may see.
+    pub fn set_privacy(&mut self, privacy: ObserverPrivacy) {
+        self.channel.set_privacy(privacy);
+    }
+
+    /// The APDU channel (for commands this type has no method for yet).
+    pub fn channel(&mut self) -> &mut Channel<T> {
+        self.selected = None;
+        &mut self.channel
+    }
+
+    /// APDUs exchanged so far.
+    pub fn apdu_count(&self) -> u64 {
+        self.channel.apdu_count()
+    }
+
+    /// Give the transport back.
+    pub fn into_transport(self) -> T {
+        self.channel.into_transport()
+    }
+
+    /// Select a file by its absolute path (`00 A4 08 0C 04 DFxx xxxx`, spec §3.1).
+    pub fn select(&mut self, file: FileId) -> Result<()> {
+        self.selected = None;
+        let sw = self
+            .channel
+            .transmit_into(&Command::select_path(&file.path()), &mut Vec::new())?;
+        match sw.status() {
+            Status::Success => {
+                self.selected = Some(file);
+                Ok(())
+            }
+            Status::FileNotFound => Err(Error::FileNotFound(file)),
+            _ => Err(Error::Status {
+                command: CommandKind::Select,
+                sw,
+            }),
+        }
+    }
+
+    /// Read a whole file (select + READ BINARY chunks) inside one transaction. Certificate files
+    /// that hold no certificate come back as the zero bytes read (see [`CardContents`] for the
+    /// parsed view, where they are `None`).
+    pub fn read_file(&mut self, file: FileId) -> Result<Vec<u8>> {
+        self.transaction(|card| card.read_file_inner(file, &mut |_, _| {}))
+    }
+
+    /// Run `f` inside one exclusive transaction of the transport (ended even on error).
+    pub fn transaction<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        self.channel.transport_mut().begin_transaction()?;
+        let r = f(self);
+        let end = self.channel.transport_mut().end_transaction();
+        match (r, end) {
+            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+            (Ok(v), Ok(())) => Ok(v),
+        }
+    }
+
+    fn read_file_inner(
+        &mut self,
+        file: FileId,
+        progress: &mut dyn FnMut(usize, Option<usize>),
+    ) -> Result<Vec<u8>> {
+        self.channel.defer_observer();
+        let r = self.read_file_body(file, progress);
+        if let Ok(bytes) = &r {
+            self.learn_secrets(file, bytes);
+        }
+        self.channel.flush_observer();
+        r
+    }
+
+    fn learn_secrets(&mut self, file: FileId, bytes: &[u8]) {
+        match file {
+            FileId::Identity => {
+                if let Some(Ok(t)) =
+                    crate::tlv::iter(bytes).find(|t| t.as_ref().map_or(true, |t| t.tag == 0x06))
+                {
+                    self.channel.learn_secret(t.value);
+                }
+            }
+            FileId::AuthenticationCertificate | FileId::NonRepudiationCertificate => {
+                let found: Vec<Vec<u8>> =
+                    subject_serial_numbers(bytes).map(<[u8]>::to_vec).collect();
+                for s in found {
+                    self.channel.learn_secret(&s);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn read_file_body(
+        &mut self,
+        file: FileId,
+        progress: &mut dyn FnMut(usize, Option<usize>),
+    ) -> Result<Vec<u8>> {
+        if self.selected != Some(file) {
+            self.select(file)?;
+        }
+        let (shape, guess) = plan(file, self.generation());
+        let chunk = self.options.chunk.clamp(1, 256) as usize;
+        let mut buf: Vec<u8> = Vec::with_capacity(guess.unwrap_or(chunk));
+        let mut known: Option<usize> = match shape {
+            Shape::Fixed(n) => Some(n),
+            _ => None,
+        };
+        loop {
+            let offset = buf.len();
+            if offset >= self.options.max_file_len || offset > 0x7FFF {
+                return Err(Error::Protocol {
+                    command: CommandKind::ReadBinary,
+                    violation: ProtocolViolation::FileTooLarge { len: offset },
+                });
+            }
+            let want = match known {
+                Some(n) => n.saturating_sub(offset).min(chunk),
+                None if offset == 0 => guess.unwrap_or(chunk).min(chunk),
+                None => chunk,
+            };
+            if want == 0 {
+                break;
+            }
+            let cmd = Command::read_binary(offset as u16, want as u16);
+            let sw = self.channel.transmit_into(&cmd, &mut buf)?;
+            let got = buf.len() - offset;
+            match sw.status() {
+                Status::Success => {}
+                Status::WrongParameters if offset > 0 => break, // 6B00 past the end (§3.2)
+                _ => {
+                    return Err(Error::Status {
+                        command: CommandKind::ReadBinary,
+                        sw,
+                    });
+                }
+            }
+            if got == 0 {
+                return Err(Error::Protocol {
+                    command: CommandKind::ReadBinary,
+                    violation: ProtocolViolation::EmptyRead { offset },
+                });
+            }
+            progress(buf.len(), known);
+            if got < want {
+                break; // the card said the file ends here (6Cxx answer, §3.2)
+            }
+            // What does the content say about the end?
+            match shape {
+                Shape::Certificate if buf.first() == Some(&0) => break, // no certificate
+                Shape::Certificate | Shape::Der => {
+                    if known.is_none() {
+                        known = crate::files::der_len(&buf);
+                    }
+                }
+                Shape::Tlv => {
+                    if crate::tlv::content_len(&buf).is_some_and(|n| n < buf.len()) {
+                        break; // zero padding reached: the content is complete
+                    }
+                }
+                Shape::Jpeg => {
+                    if crate::files::jpeg_len(&buf).is_some() {
+                        break;
+                    }
+                }
+                Shape::Fixed(_) | Shape::ToEnd => {}
+            }
+            if known.is_some_and(|n| buf.len() >= n) {
+                break;
+            }
+        }
+        Ok(buf)
+    }
+
+    /// Read every file of the card as raw bytes, inside one transaction.
+    pub fn read_raw(&mut self) -> Result<RawCardContents> {
+        self.read_raw_with_progress(|_| {})
+    }
+
+    /// [`BeidCard::read_raw`] with a progress callback.
+    pub fn read_raw_with_progress(
+        &mut self,
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<RawCardContents> {
+        let generation = self.generation();
+        let files = contents::files_to_read(generation);
+        let mut expected: usize = files.iter().map(|f| typical_len(*f, generation)).sum();
+        let mut done = 0usize;
+        let mut raw = RawCardContents::new(
+            self.atr().map(<[u8]>::to_vec),
+            self.card_data.raw().to_vec(),
+        );
+        self.transaction(|card| {
+            for &file in files {
+                let estimate = typical_len(file, generation);
+                let r = card.read_file_inner(file, &mut |n, known| {
+                    let file_expected = known.unwrap_or(estimate.max(n));
+                    progress(&Progress {
+                        file,
+                        bytes: done + n,
+                        expected: (expected - estimate + file_expected).max(done + n),
+                    });
+                });
+                match r {
+                    Ok(bytes) => {
+                        expected = expected - estimate + bytes.len();
+                        done += bytes.len();
+                        raw.insert(file, bytes);
+                    }
+                    Err(Error::FileNotFound(f)) if contents::is_optional(f) => {
+                        expected -= estimate;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(raw)
+        })
+    }
+
+    /// Read and parse everything: identity, address, photo, signatures, certificates, basic
+    /// public key (1.8), TokenInfo and card data (spec §2.1).
+    pub fn read_all(&mut self) -> Result<CardContents> {
+        CardContents::from_raw(self.read_raw()?)
+    }
+
+    /// [`BeidCard::read_all`] with a progress callback (bytes so far / expected).
+    pub fn read_all_with_progress(
+        &mut self,
+        progress: impl FnMut(&Progress),
+    ) -> Result<CardContents> {
+        CardContents::from_raw(self.read_raw_with_progress(progress)?)
+    }
+
+    /// Send GET CARD DATA again (e.g. the 1.8 long form for the PIN counter, which spends no
+    /// try). Returns the parsed answer.
+    pub fn get_card_data(&mut self, extended: bool) -> Result<CardData> {
+        let cmd = if extended {
+            Command::get_card_data_extended()
+        } else {
+            Command::get_card_data()
+        };
+        let data = self.channel.transmit_ok(&cmd)?;
+        Ok(CardData::parse(&data)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::{ScriptStep, ScriptedTransport};
+    use std::sync::{Arc, Mutex};
+
+    fn h(s: &str) -> Vec<u8> {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    const SERIAL: &str = "534C494E3366002A1122334455667788";
+
+    fn card_data(applet: &str) -> Vec<u8> {
+        let tail = match applet {
+            "17" => "A5030101011700030021010F",
+            _ => "A5030101011800010000020F",
+        };
+        [h(SERIAL), h(tail), h("9000")].concat()
+    }
+
+    fn opening(applet: &str) -> Vec<ScriptStep> {
+        vec![
+            ScriptStep::expect(&h("00A4040C0FA000000030290570 00AD13100101FF"), &h("9000")),
+            ScriptStep::expect(&h("80E400001C"), &card_data(applet)),
+        ]
+    }
+
+    fn script(applet: &str, rest: Vec<ScriptStep>) -> ScriptedTransport {
+        let mut s = opening(applet);
+        s.extend(rest);
+        ScriptedTransport::new(s)
+    }
+
+    fn ok(data: &[u8]) -> Vec<u8> {
+        [data, &[0x90, 0x00]].concat()
+    }
+
+    const IDENTITY: &str = "010c3030303030313234313630300210534c4790025100002239288f12920363030a30352e30372e32303232040a30352e30372e3230333205074272757373656c060b3031303530333939393633070853706563696d656e080c4e6f726120416e67c3a86c6509000a0442454c470b064c657576656e0c0b3033204d454920323030310d01560e000f01311001301120476a2c4072f5fb07642e256d5edfd79c6a675fc69262d327f9979051517b0801";
+
+    #[test]
+    fn open_selects_applet_and_reads_card_data() {
+        let card = BeidCard::open(script("17", vec![])).unwrap();
+        assert_eq!(card.generation(), Generation::Applet17);
+        assert_eq!(card.apdu_count(), 2);
+        assert_eq!(card.card_data().serial(), &h(SERIAL)[..]);
+    }
+
+    #[test]
+    fn open_uses_long_card_data_on_18_atr() {
+        let t = ScriptedTransport::new(vec![
+            ScriptStep::any(&h("9000")),
+            ScriptStep::expect(&h("80E400011F"), &[card_data("18"), vec![]].concat()),
+        ])
+        .with_atr(&ATR_APPLET_18);
+        // The long form carries 3 more bytes; a short answer is accepted too.
+        let card = BeidCard::open(t).unwrap();
+        assert_eq!(card.generation(), Generation::Applet18);
+    }
+
+    #[test]
+    fn not_a_beid_card() {
+        let t = ScriptedTransport::new(vec![ScriptStep::any(&h("6A82"))]);
+        assert!(matches!(
+            BeidCard::open(t),
+            Err(Error::NotBeid { sw }) if sw == crate::apdu::StatusWord(0x6A82)
+        ));
+    }
+
+    #[test]
+    fn identity_read_uses_6cxx_to_find_the_end() {
+        let id = h(IDENTITY);
+        let t = script(
+            "17",
+            vec![
+                ScriptStep::expect(&h("00A4080C04DF014031"), &h("9000")),
+                ScriptStep::expect(&h("00B0000000"), &h("6CB0")),
+                ScriptStep::expect(&h("00B00000B0"), &ok(&id)),
+            ],
+        );
+        let mut card = BeidCard::open(t).unwrap();
+        assert_eq!(card.read_file(FileId::Identity).unwrap(), id);
+        assert_eq!(card.apdu_count(), 5);
+        assert!(card.into_transport().is_finished());
+    }
+
+    #[test]
+    fn der_length_avoids_reading_padding() {
+        // A 504-byte certificate followed by padding: 256 + exactly 248, never the zeros.
+        let mut cert = vec![0x30, 0x82, 0x01, 0xF4];
+        cert.resize(504, 0xAB);
+        let t = script(
+            "17",
+            vec![
+                ScriptStep::any(&h("9000")),
+                ScriptStep::expect(&h("00B0000000"), &ok(&cert[..256])),
+                ScriptStep::expect(&h("00B00100F8"), &ok(&cert[256..])),
+            ],
+        );
+        let mut card = BeidCard::open(t).unwrap();
+        assert_eq!(card.read_file(FileId::RrnCertificate).unwrap(), cert);
+        assert!(card.into_transport().is_finished());
+    }
+
+    #[test]
+    fn absent_certificate_costs_one_read() {
+        let t = script(
+            "17",
+            vec![
+                ScriptStep::any(&h("9000")),
+                ScriptStep::expect(&h("00B0000000"), &ok(&[0u8; 256])),
+            ],
+        );
+        let mut card = BeidCard::open(t).unwrap();
+        let bytes = card.read_file(FileId::NonRepudiationCertificate).unwrap();
+        assert!(bytes.iter().all(|b| *b == 0));
+        assert!(card.into_transport().is_finished());
+    }
+
+    #[test]
+    fn padded_address_is_read_in_one_apdu() {
+        let mut addr = Vec::new();
+        crate::tlv::encode(&mut addr, 1, b"Specimenstraat 12");
+        crate::tlv::encode(&mut addr, 2, b"1000");
+        crate::tlv::encode(&mut addr, 3, b"Brussel");
+        addr.resize(117, 0);
+        let t = script(
+            "17",
+            vec![
+                ScriptStep::any(&h("9000")),
+                ScriptStep::expect(&h("00B0000075"), &ok(&addr)),
+            ],
+        );
+        let mut card = BeidCard::open(t).unwrap();
+        assert_eq!(card.read_file(FileId::Address).unwrap(), addr);
+    }
+
+    #[test]
+    fn eof_by_6b00_and_errors_at_offset_zero() {
+        // EC signature file: read to the end; 256 bytes then 6B00.
+        let t = script(
+            "18",
+            vec![
+                ScriptStep::any(&h("9000")),
+                ScriptStep::expect(&h("00B0000000"), &ok(&[1u8; 256])),
+                ScriptStep::expect(&h("00B0010000"), &h("6B00")),
+            ],
+        );
+        let mut card = BeidCard::open(t).unwrap();
+        assert_eq!(
+            card.read_file(FileId::IdentitySignature).unwrap().len(),
+            256
+        );
+
+        let t = script(
+            "18",
+            vec![ScriptStep::any(&h("9000")), ScriptStep::any(&h("6B00"))],
+        );
+        let mut card = BeidCard::open(t).unwrap();
+        assert!(matches!(
+            card.read_file(FileId::IdentitySignature),
+            Err(Error::Status { command: CommandKind::ReadBinary, sw }) if sw.0 == 0x6B00
+        ));
+    }
+
+    #[test]
+    fn short_read_without_6cxx_ends_the_file() {
+        let t = script(
+            "18",
+            vec![
+                ScriptStep::any(&h("9000")),
+                ScriptStep::expect(&h("00B0000000"), &ok(&[7u8; 100])),
+            ],
+        );
+        let mut card = BeidCard::open(t).unwrap();
+        assert_eq!(
+            card.read_file(FileId::IdentitySignature).unwrap().len(),
+            100
+        );
+    }
+
+    #[test]
+    fn empty_success_answer_is_a_protocol_error() {
+        let t = script(
+            "18",
+            vec![ScriptStep::any(&h("9000")), ScriptStep::any(&h("9000"))],
+        );
+        let mut card = BeidCard::open(t).unwrap();
+        assert!(matches!(
+            card.read_file(FileId::IdentitySignature),
+            Err(Error::Protocol {
+                violation: ProtocolViolation::EmptyRead { offset: 0 },
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn removal_mid_file_is_a_typed_error() {
+        let t = script(
+            "17",
+            vec![
+                ScriptStep::any(&h("9000")),
+                ScriptStep::any(&ok(&[0xFF, 0xD8, 0xFF, 0xE0].repeat(64))),
+                ScriptStep::Removed,
+            ],
+        );
+        let mut card = BeidCard::open(t).unwrap();
+        assert!(matches!(
+            card.read_file(FileId::Photo),
+            Err(Error::CardRemoved)
+        ));
+    }
+
+    #[test]
+    fn reset_mid_file_then_reconnect() {
+        let mut steps = vec![ScriptStep::any(&h("9000")), ScriptStep::Reset];
+        steps.extend(opening("17"));
+        let mut card = BeidCard::open(script("17", steps)).unwrap();
+        assert!(matches!(
+            card.read_file(FileId::Photo),
+            Err(Error::CardReset)
+        ));
+        card.reconnect().unwrap();
+        assert_eq!(card.generation(), Generation::Applet17);
+        assert_eq!(card.into_transport().resets(), 1);
+    }
+
+    #[test]
+    fn missing_file_is_file_not_found() {
+        let t = script("18", vec![ScriptStep::any(&h("6A82"))]);
+        let mut card = BeidCard::open(t).unwrap();
+        assert!(matches!(
+            card.read_file(FileId::BasicPublicKey),
+            Err(Error::FileNotFound(FileId::BasicPublicKey))
+        ));
+    }
+
+    #[test]
+    fn file_larger_than_limit_is_refused() {
+        let steps: Vec<ScriptStep> = std::iter::once(ScriptStep::any(&h("9000")))
+            .chain((0..200).map(|_| ScriptStep::any(&ok(&[0x11; 256]))))
+            .collect();
+        let mut card = BeidCard::open_with(script("18", steps), ReadOptions::default()).unwrap();
+        assert!(matches!(
+            card.read_file(FileId::IdentitySignature),
+            Err(Error::Protocol {
+                violation: ProtocolViolation::FileTooLarge { .. },
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn observer_masks_national_number_split_across_chunks() {
+        let id = h(IDENTITY);
+        let seen: Arc<Mutex<Vec<u8>>> = Arc::default();
+        let s2 = seen.clone();
+        // 16-byte chunks: the national number (offset 0x4E..0x59) straddles two answers.
+        let mut steps = vec![ScriptStep::any(&h("9000"))];
+        for c in id.chunks(16) {
+            steps.push(ScriptStep::any(&ok(c)));
+        }
+        steps.push(ScriptStep::any(&h("6B00"))); // 176 = 11 × 16: the end needs a probe
+        let mut card =
+            BeidCard::open_with(script("17", steps), ReadOptions::default().with_chunk(16))
+                .unwrap();
+        card.set_observer(move |e| {
+            s2.lock()
+                .unwrap()
+                .extend_from_slice(&e.response[..e.response.len() - 2])
+        });
+        assert_eq!(card.read_file(FileId::Identity).unwrap(), id);
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), id.len());
+        assert!(!seen.windows(11).any(|w| w == b"01050399963"));
+        assert!(seen.windows(11).any(|w| w == b"***********"));
+    }
+}

@@ -14,15 +14,15 @@ mod date;
 mod identity;
 mod numbers;
 
-pub use address::Address;
-pub use birth_date::{BirthDate, MonthLanguage};
+pub use address::{Address, AddressBuilder};
+pub use birth_date::{BirthDate, BirthDateFormat, MonthLanguage};
 pub use codes::{
     BrexitMention, CardAMention, Code, DocumentType, Sex, SpecialOrganisation, SpecialStatus,
     WorkPermit,
 };
 pub use date::CardDate;
-pub use identity::{Identity, IdentityTag};
-pub use numbers::{CardNumber, NationalNumber};
+pub use identity::{Identity, IdentityBuilder, IdentityTag, RevealNationalNumber};
+pub use numbers::{CardNumber, CheckDigitRule, NationalNumber};
 
 // -- binary objects (owner: object parsers)
 mod card_data;
@@ -32,9 +32,9 @@ mod photo;
 mod public_key;
 mod token_info;
 
-pub use card_data::{CardData, LifeCycle};
-pub use certificate::{Certificate, KeyKind};
+pub use card_data::{AppletVersions, CardData, LifeCycle};
+pub use certificate::{Certificate, EcCurve, KeyKind, der_len};
 pub use generation::Generation;
-pub use photo::Photo;
+pub use photo::{Photo, jpeg_len};
 pub use public_key::BasicPublicKey;
-pub use token_info::TokenInfo;
+pub use token_info::{PersoVersions, TokenFlags, TokenInfo, UnknownElement};

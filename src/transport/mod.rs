@@ -1,1 +1,92 @@
-//! placeholder
+//! The transport layer: bytes to a card and back (spec §1.4, §13).
+//!
+//! A [`Transport`] moves one command APDU to the card and returns the raw response; it does no
+//! T=0 processing. The [`Channel`] sits on top of any transport and does what every Belpic reader
+//! does itself (spec §1.4): fetch `61xx` data with GET RESPONSE, re-send after `6Cxx` with the
+//! exact Le, with bounded loops, and reports every exchange to an optional observer with PIN
+//! digits (and, unless asked, national-number bytes) masked.
+//!
+//! Transports shipped: PC/SC (feature `pcsc`, [`pcsc`](crate::transport::pcsc) module), the
+//! [`ScriptedTransport`] for tests, and the in-process simulator of the `beid-simulator` crate.
+
+mod channel;
+#[cfg(feature = "pcsc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pcsc")))]
+pub mod pcsc;
+mod scripted;
+
+pub use channel::{Channel, ChannelLimits, Exchange, ObserverPrivacy};
+pub use scripted::{ScriptStep, ScriptedTransport};
+
+use crate::error::Result;
+
+/// A way to exchange APDUs with one card.
+///
+/// Implementations report a pulled card as [`Error::CardRemoved`](crate::Error::CardRemoved)
+/// and a card reset by someone else as [`Error::CardReset`](crate::Error::CardReset); after
+/// either, the caller decides what to do (the library never re-sends a command by itself, and
+/// never a VERIFY).
+pub trait Transport {
+    /// Send `command` (a complete C-APDU) and write the complete R-APDU (data followed by
+    /// `SW1 SW2`) into `response`, which the implementation clears first.
+    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()>;
+
+    /// The ATR of the card, when the transport knows it.
+    fn atr(&self) -> Option<&[u8]> {
+        None
+    }
+
+    /// Begin an exclusive transaction: no other application may talk to the card until
+    /// [`Transport::end_transaction`]. Multi-APDU operations (reading a file, VERIFY + PSO:CDS)
+    /// run inside one. Nesting is not supported. The default does nothing (transports with a
+    /// single user).
+    fn begin_transaction(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// End the transaction begun by [`Transport::begin_transaction`], leaving the card as it is.
+    fn end_transaction(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Reset the card (or reconnect to it after [`Error::CardReset`](crate::Error::CardReset)).
+    /// Afterwards the applet is selected, the MF is current and all PIN rights are gone
+    /// (spec §1.3, §8.9).
+    fn reset(&mut self) -> Result<()>;
+}
+
+impl<T: Transport + ?Sized> Transport for &mut T {
+    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+        (**self).transmit(command, response)
+    }
+    fn atr(&self) -> Option<&[u8]> {
+        (**self).atr()
+    }
+    fn begin_transaction(&mut self) -> Result<()> {
+        (**self).begin_transaction()
+    }
+    fn end_transaction(&mut self) -> Result<()> {
+        (**self).end_transaction()
+    }
+    fn reset(&mut self) -> Result<()> {
+        (**self).reset()
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+        (**self).transmit(command, response)
+    }
+    fn atr(&self) -> Option<&[u8]> {
+        (**self).atr()
+    }
+    fn begin_transaction(&mut self) -> Result<()> {
+        (**self).begin_transaction()
+    }
+    fn end_transaction(&mut self) -> Result<()> {
+        (**self).end_transaction()
+    }
+    fn reset(&mut self) -> Result<()> {
+        (**self).reset()
+    }
+}

@@ -1,0 +1,333 @@
+//! PC/SC transport (cargo feature `pcsc`), on the `pcsc` crate.
+//!
+//! Belgian eID cards speak T=0 only (spec §1.1), so the card is connected with
+//! `SCARD_PROTOCOL_T0`, shared mode. PC/SC transactions are RAII objects in the `pcsc` crate;
+//! to offer the begin/end calls of [`Transport`] without unsafe code, the connection lives on a
+//! small worker thread that holds the transaction on its stack between
+//! [`Transport::begin_transaction`] and [`Transport::end_transaction`]. The cost (a channel
+//! round trip, about a microsecond) is negligible next to a card's milliseconds.
+//!
+//! Dropping a [`PcscTransport`] disconnects with `SCARD_LEAVE_CARD`, so other applications'
+//! sessions are not reset (a known pitfall of `pcsc::Card`'s own `Drop`, which resets).
+
+use std::ffi::CString;
+use std::sync::mpsc;
+use std::thread;
+
+use super::Transport;
+use crate::error::{Error, Result, TransportFailure};
+
+/// A reader and what is in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReaderInfo {
+    /// The reader name as PC/SC reports it.
+    pub name: String,
+    /// A card is present.
+    pub card_present: bool,
+    /// The card's ATR (empty without a card).
+    pub atr: Vec<u8>,
+}
+
+impl ReaderInfo {
+    /// True when the ATR is one of the Belgian eID ATRs, with the masks middleware uses
+    /// (spec §1.1, §1.2). The card itself is only recognised for sure by selecting the applet.
+    pub fn looks_like_beid(&self) -> bool {
+        is_beid_atr(&self.atr)
+    }
+}
+
+/// ATR recognition with the Windows registration masks (spec §1.2): the pre-1.8 pattern
+/// `3B 98 xx 40 xx A5 03 01 01 01 AD 13 xx` and the exact 1.8 ATR.
+pub fn is_beid_atr(atr: &[u8]) -> bool {
+    const PATTERN: [u8; 13] = [
+        0x3B, 0x98, 0x00, 0x40, 0x00, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x00,
+    ];
+    const MASK: [u8; 13] = [
+        0xFF, 0xFF, 0x00, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00,
+    ];
+    atr == crate::card::ATR_APPLET_18
+        || (atr.len() == 13
+            && atr
+                .iter()
+                .zip(PATTERN.iter().zip(MASK.iter()))
+                .all(|(a, (p, m))| a & m == *p))
+}
+
+/// Map a PC/SC error to the crate's error (removed and reset cards get their own variants).
+pub fn map_error(e: pcsc::Error) -> Error {
+    use pcsc::Error as P;
+    match e {
+        P::RemovedCard | P::NoSmartcard | P::UnpoweredCard | P::UnresponsiveCard => {
+            Error::CardRemoved
+        }
+        P::ResetCard => Error::CardReset,
+        P::NoReadersAvailable => Error::NoReader,
+        P::SharingViolation => Error::SharingViolation,
+        P::NoService | P::ServiceStopped => {
+            Error::transport(TransportFailure::ServiceUnavailable, e)
+        }
+        P::ReaderUnavailable | P::UnknownReader => {
+            Error::transport(TransportFailure::ReaderUnavailable, e)
+        }
+        P::ProtoMismatch | P::UnsupportedCard => Error::transport(TransportFailure::Protocol, e),
+        P::InsufficientBuffer => Error::transport(TransportFailure::BufferTooSmall, e),
+        P::NotTransacted => Error::transport(TransportFailure::Transaction, e),
+        other => Error::transport(TransportFailure::Other, other),
+    }
+}
+
+/// List the readers and their cards (no card is connected).
+pub fn readers() -> Result<Vec<ReaderInfo>> {
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).map_err(map_error)?;
+    let names = match ctx.list_readers_owned() {
+        Ok(n) => n,
+        Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
+        Err(e) => return Err(map_error(e)),
+    };
+    let mut states: Vec<pcsc::ReaderState> = names
+        .iter()
+        .map(|n| pcsc::ReaderState::new(n.clone(), pcsc::State::UNAWARE))
+        .collect();
+    if !states.is_empty() {
+        ctx.get_status_change(std::time::Duration::from_millis(0), &mut states)
+            .map_err(map_error)?;
+    }
+    Ok(states
+        .iter()
+        .map(|s| {
+            let present = s.event_state().contains(pcsc::State::PRESENT);
+            ReaderInfo {
+                name: s.name().to_string_lossy().into_owned(),
+                card_present: present,
+                atr: if present {
+                    s.atr().to_vec()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect())
+}
+
+enum Request {
+    Transmit(Vec<u8>),
+    Begin,
+    End,
+    Reset,
+}
+
+type Reply = Result<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// A card in a PC/SC reader, connected with T=0 in shared mode.
+pub struct PcscTransport {
+    reader: String,
+    atr: Vec<u8>,
+    requests: mpsc::Sender<Request>,
+    replies: mpsc::Receiver<Reply>,
+    worker: Option<thread::JoinHandle<()>>,
+}
+
+impl core::fmt::Debug for PcscTransport {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PcscTransport")
+            .field("reader", &self.reader)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PcscTransport {
+    /// Connect to the card in the reader named `reader`.
+    pub fn connect(reader: &str) -> Result<Self> {
+        let ctx = pcsc::Context::establish(pcsc::Scope::User).map_err(map_error)?;
+        let name = CString::new(reader)
+            .map_err(|e| Error::transport(TransportFailure::ReaderUnavailable, e))?;
+        let card = ctx
+            .connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::T0)
+            .map_err(map_error)?;
+        let atr = card_atr(&card)?;
+        let (req_tx, req_rx) = mpsc::channel();
+        let (rep_tx, rep_rx) = mpsc::channel();
+        let worker = thread::Builder::new()
+            .name("beid-pcsc".into())
+            .spawn(move || worker(card, req_rx, rep_tx))
+            .map_err(|e| Error::transport(TransportFailure::Io, e))?;
+        Ok(PcscTransport {
+            reader: reader.to_owned(),
+            atr,
+            requests: req_tx,
+            replies: rep_rx,
+            worker: Some(worker),
+        })
+    }
+
+    /// Connect to the first reader holding a card with a Belgian eID ATR. [`Error::NoReader`]
+    /// when there is no reader, [`Error::NoCard`] when no reader holds such a card.
+    pub fn connect_first() -> Result<Self> {
+        let all = readers()?;
+        if all.is_empty() {
+            return Err(Error::NoReader);
+        }
+        let reader = all
+            .iter()
+            .find(|r| r.card_present && r.looks_like_beid())
+            .ok_or(Error::NoCard)?;
+        Self::connect(&reader.name)
+    }
+
+    /// The reader's name.
+    pub fn reader(&self) -> &str {
+        &self.reader
+    }
+
+    fn call(&mut self, req: Request) -> Result<Vec<u8>> {
+        let gone = || Error::transport(TransportFailure::Io, WorkerGone);
+        self.requests.send(req).map_err(|_| gone())?;
+        let (data, atr) = self.replies.recv().map_err(|_| gone())??;
+        if let Some(atr) = atr {
+            self.atr = atr;
+        }
+        Ok(data)
+    }
+}
+
+/// The PC/SC worker thread ended unexpectedly.
+#[derive(Debug, thiserror::Error)]
+#[error("PC/SC worker thread ended")]
+struct WorkerGone;
+
+impl Drop for PcscTransport {
+    fn drop(&mut self) {
+        // Closing the request channel makes the worker disconnect (LEAVE_CARD) and exit.
+        let (dead, _) = mpsc::channel();
+        self.requests = dead;
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+fn card_atr(card: &pcsc::Card) -> Result<Vec<u8>> {
+    card.status2_owned()
+        .map(|s| s.atr().to_vec())
+        .map_err(map_error)
+}
+
+fn transmit(card: &pcsc::Card, cmd: &[u8]) -> Result<Vec<u8>> {
+    let mut buf = [0u8; pcsc::MAX_BUFFER_SIZE];
+    let r = card.transmit(cmd, &mut buf).map_err(map_error)?;
+    Ok(r.to_vec())
+}
+
+fn reconnect(card: &mut pcsc::Card) -> Result<Vec<u8>> {
+    card.reconnect(
+        pcsc::ShareMode::Shared,
+        pcsc::Protocols::T0,
+        pcsc::Disposition::ResetCard,
+    )
+    .map_err(map_error)?;
+    card_atr(card)
+}
+
+fn worker(mut card: pcsc::Card, requests: mpsc::Receiver<Request>, replies: mpsc::Sender<Reply>) {
+    while let Ok(req) = requests.recv() {
+        let reply = match req {
+            Request::Transmit(cmd) => transmit(&card, &cmd).map(|d| (d, None)),
+            Request::End => Ok((Vec::new(), None)),
+            Request::Reset => reconnect(&mut card).map(|atr| (Vec::new(), Some(atr))),
+            Request::Begin => match card.transaction2() {
+                Err((_, e)) => Err(map_error(e)),
+                Ok(mut tx) => {
+                    if replies.send(Ok((Vec::new(), None))).is_err() {
+                        return;
+                    }
+                    // Inside the transaction until End (or the owner goes away).
+                    let mut owner_gone = false;
+                    loop {
+                        let Ok(req) = requests.recv() else {
+                            owner_gone = true;
+                            break;
+                        };
+                        let reply = match req {
+                            Request::Transmit(cmd) => transmit(&tx, &cmd).map(|d| (d, None)),
+                            Request::Begin => Err(Error::transport(
+                                TransportFailure::Transaction,
+                                NestedTransaction,
+                            )),
+                            Request::Reset => tx
+                                .reconnect(
+                                    pcsc::ShareMode::Shared,
+                                    pcsc::Protocols::T0,
+                                    pcsc::Disposition::ResetCard,
+                                )
+                                .map_err(map_error)
+                                .and_then(|()| card_atr(&tx))
+                                .map(|atr| (Vec::new(), Some(atr))),
+                            Request::End => break,
+                        };
+                        if replies.send(reply).is_err() {
+                            owner_gone = true;
+                            break;
+                        }
+                    }
+                    let ended = tx.end(pcsc::Disposition::LeaveCard);
+                    if owner_gone {
+                        break;
+                    }
+                    match ended {
+                        Ok(()) => Ok((Vec::new(), None)),
+                        Err((_, e)) => Err(map_error(e)),
+                    }
+                }
+            },
+        };
+        if replies.send(reply).is_err() {
+            break;
+        }
+    }
+    let _ = card.disconnect(pcsc::Disposition::LeaveCard);
+}
+
+/// Transactions do not nest.
+#[derive(Debug, thiserror::Error)]
+#[error("transactions do not nest")]
+struct NestedTransaction;
+
+impl Transport for PcscTransport {
+    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+        response.clear();
+        let data = self.call(Request::Transmit(command.to_vec()))?;
+        response.extend_from_slice(&data);
+        Ok(())
+    }
+
+    fn atr(&self) -> Option<&[u8]> {
+        Some(&self.atr)
+    }
+
+    fn begin_transaction(&mut self) -> Result<()> {
+        self.call(Request::Begin).map(drop)
+    }
+
+    fn end_transaction(&mut self) -> Result<()> {
+        self.call(Request::End).map(drop)
+    }
+
+    fn reset(&mut self) -> Result<()> {
+        self.call(Request::Reset).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atr_masks() {
+        assert!(is_beid_atr(&crate::card::ATR_APPLET_18));
+        assert!(is_beid_atr(&crate::card::ATR_APPLET_17));
+        assert!(is_beid_atr(&[
+            0x3B, 0x98, 0x94, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x10
+        ]));
+        assert!(!is_beid_atr(&[0x3B, 0x8F, 0x80, 0x01]));
+    }
+}
