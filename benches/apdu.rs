@@ -2,7 +2,12 @@
 //!
 //! Baselines measured in the same run: a plain `memcpy` of the same bytes (the floor for any
 //! encoder) — report ratios, not absolute times, because these machines are noisy.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 

@@ -2,7 +2,12 @@
 //!
 //! Baseline in the same run: copying the file into a fresh `Vec` (the one allocation every owned
 //! parse needs) — report parse time as a ratio against it.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 

@@ -184,19 +184,22 @@ impl Command {
     #[inline]
     fn build(cla: u8, ins: u8, p1: u8, p2: u8, data: &[u8], le: Option<u16>) -> Self {
         let mut buf = [0u8; MAX_COMMAND_LEN];
-        buf[0] = cla;
-        buf[1] = ins;
-        buf[2] = p1;
-        buf[3] = p2;
+        let data = data.get(..255).unwrap_or(data);
+        let data_len = data.len();
+        let [c, i, a, b, lc, rest @ ..] = &mut buf;
+        (*c, *i, *a, *b) = (cla, ins, p1, p2);
         let mut len = 4usize;
-        let data_len = data.len().min(255);
         if data_len > 0 {
-            buf[4] = data_len as u8;
-            buf[5..5 + data_len].copy_from_slice(&data[..data_len]);
+            *lc = data_len as u8;
+            if let Some(d) = rest.get_mut(..data_len) {
+                d.copy_from_slice(data);
+            }
             len = 5 + data_len;
         }
         if let Some(le) = le {
-            buf[len] = le as u8; // 256 -> 00
+            if let Some(slot) = buf.get_mut(len) {
+                *slot = le as u8; // 256 -> 00
+            }
             len += 1;
         }
         Command {
@@ -219,7 +222,9 @@ impl Command {
         } else {
             4
         };
-        c.buf[pos] = le as u8;
+        if let Some(slot) = c.buf.get_mut(pos) {
+            *slot = le as u8;
+        }
         c.len = (pos + 1) as u16;
         c.le = Some(le);
         c
@@ -233,7 +238,7 @@ impl Command {
     /// The encoded APDU.
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len as usize]
+        self.buf.get(..self.len as usize).unwrap_or(&self.buf)
     }
 
     /// Class byte.
@@ -266,7 +271,7 @@ impl Command {
         if self.data_len == 0 {
             &[]
         } else {
-            &self.buf[5..5 + self.data_len as usize]
+            self.buf.get(5..5 + self.data_len as usize).unwrap_or(&[])
         }
     }
 
@@ -426,17 +431,14 @@ impl Command {
             });
         }
         let mut data = [0u8; 255];
-        data[0] = 0x94;
-        data[1] = challenge.len() as u8;
-        data[2..2 + challenge.len()].copy_from_slice(challenge);
-        Ok(Self::build(
-            0x00,
-            0x88,
-            algorithm.0,
-            key.byte(),
-            &data[..2 + challenge.len()],
-            None,
-        ))
+        let [tag, len, rest @ ..] = &mut data;
+        *tag = 0x94;
+        *len = challenge.len() as u8;
+        if let Some(d) = rest.get_mut(..challenge.len()) {
+            d.copy_from_slice(challenge);
+        }
+        let body = data.get(..2 + challenge.len()).unwrap_or(&[]);
+        Ok(Self::build(0x00, 0x88, algorithm.0, key.byte(), body, None))
     }
 
     /// GET CHALLENGE, `00 84 00 00 <le>` (spec §8.12; not in the reference manuals, used by

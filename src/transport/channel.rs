@@ -49,6 +49,8 @@ pub struct ObserverPrivacy {
 }
 
 type Observer = Box<dyn FnMut(&Exchange<'_>) + Send>;
+/// Held-back observer events: masked command, raw response.
+type Deferred = Vec<(Vec<u8>, Zeroizing<Vec<u8>>)>;
 
 /// An APDU channel over a [`Transport`]: sends [`Command`]s, completes `61xx` answers with GET
 /// RESPONSE and re-sends `6Cxx` answers with the exact Le, within [`ChannelLimits`].
@@ -60,7 +62,7 @@ pub struct Channel<T> {
     observer: Option<Observer>,
     privacy: ObserverPrivacy,
     secrets: Vec<Zeroizing<Vec<u8>>>,
-    deferred: Option<Vec<(Vec<u8>, Zeroizing<Vec<u8>>)>>,
+    deferred: Option<Deferred>,
     scratch: Vec<u8>,
     count: u64,
 }
@@ -480,6 +482,7 @@ mod tests {
 
     #[test]
     fn observer_never_sees_pin_and_masks_secrets() {
+        #[allow(clippy::type_complexity)]
         let seen: Arc<Mutex<Vec<(Vec<u8>, Vec<u8>)>>> = Arc::default();
         let s2 = seen.clone();
         let t = ScriptedTransport::new(vec![
