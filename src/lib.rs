@@ -42,3 +42,8 @@ pub use files::{
     NationalNumber, Photo, TokenInfo,
 };
 pub use pin::Pin;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -407,7 +407,7 @@ impl Applet {
                 if apdu.p2 != 0x0C {
                     return SW_INCORRECT_P1P2;
                 }
-                if apdu.data.is_empty() || apdu.data.len() % 2 != 0 {
+                if apdu.data.is_empty() || apdu.data.len() & 1 != 0 {
                     return SW_LC_INCONSISTENT;
                 }
                 match FileSystem::resolve_path(apdu.data, exists) {

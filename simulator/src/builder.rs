@@ -1519,6 +1519,15 @@ impl core::str::FromStr for Profile {
     }
 }
 
+impl crate::VirtualCard {
+    /// Start building a custom card: an applet-1.8 citizen card with specimen data, every field
+    /// changeable (see [`VirtualCardBuilder`]). `.generation(Generation::Applet17)` switches to an
+    /// RSA-2048 card.
+    pub fn builder() -> VirtualCardBuilder {
+        VirtualCardBuilder::new(Generation::Applet18)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -439,7 +439,7 @@ mod tests {
         assert_eq!(prkdf(Generation::Applet17, true, true), expected);
         // Kids card: no keys, all zeros (even count), same size rounded up.
         let none = prkdf(Generation::Applet17, false, false);
-        assert!(none.iter().all(|&b| b == 0) && none.len() % 2 == 0 && none.len() >= 119);
+        assert!(none.iter().all(|&b| b == 0) && none.len().is_multiple_of(2) && none.len() >= 119);
     }
 
     fn cdf_rsa_expected() -> Vec<u8> {
@@ -491,13 +491,15 @@ mod tests {
             &full[auth_len + sig_len..]
         );
         let zeros = &a[auth_len + 37 + 39..];
-        assert!(zeros.iter().all(|&b| b == 0) && zeros.len() % 2 == 0 && !zeros.is_empty());
+        assert!(
+            zeros.iter().all(|&b| b == 0) && zeros.len().is_multiple_of(2) && !zeros.is_empty()
+        );
         assert!(a.len() >= full.len());
         // (b) no holder certificate: starts with the CA entry.
         let b = cdf(Generation::Applet17, false, false);
         assert_eq!(&b[..2], &[0x30, 0x23]);
         assert_eq!(&b[..76], &full[auth_len + sig_len..]);
-        assert!(b[76..].iter().all(|&x| x == 0) && (b.len() - 76) % 2 == 0);
+        assert!(b[76..].iter().all(|&x| x == 0) && (b.len() - 76).is_multiple_of(2));
         let e = cdf(Generation::Applet18, false, false);
         assert_eq!(&e[..2], &[0x30, 0x26]);
     }

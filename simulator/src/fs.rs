@@ -117,7 +117,7 @@ impl FileSystem {
                 _ => 0,
             })
             .peekable();
-        if path.is_empty() || path.len() % 2 != 0 {
+        if path.is_empty() || path.len() & 1 != 0 {
             return None;
         }
         if fids.peek() == Some(&0x3F00) {

@@ -579,7 +579,7 @@ fn mgf1(alg: &'static digest::Algorithm, seed: &[u8], len: usize) -> Vec<u8> {
 /// used in X.509 certificates and in the 1.8 signature files (spec §7.2).
 pub fn ecdsa_fixed_to_der(rs: &[u8]) -> Result<Vec<u8>> {
     use der::Encode;
-    if rs.is_empty() || rs.len() % 2 != 0 {
+    if rs.is_empty() || !rs.len().is_multiple_of(2) {
         return Err(SimulatorError::BadSigningInput {
             operation: Operation::EcdsaDigest,
             len: rs.len(),

@@ -3,7 +3,7 @@
 //!
 //! ```
 //! # fn main() -> Result<(), beid::Error> {
-//! # let transport = beid_simulator::Profile::Applet17Citizen.card();
+//! # let transport = beid_simulator::Profile::Applet17Citizen.card().unwrap();
 //! // `transport` is any `beid::transport::Transport`: a PC/SC reader or the simulator.
 //! let mut card = beid::BeidCard::open(transport)?;
 //! let contents = card.read_all()?;
