@@ -11,20 +11,8 @@ use crate::files::{
 /// The files `read_all` reads, in order. The identity file comes first so that the national
 /// number is known (and masked for observers) before the certificates that repeat it.
 pub(crate) fn files_to_read(generation: Generation) -> &'static [FileId] {
-    const COMMON: [FileId; 11] = [
-        FileId::Identity,
-        FileId::IdentitySignature,
-        FileId::Address,
-        FileId::AddressSignature,
-        FileId::Photo,
-        FileId::TokenInfo,
-        FileId::RrnCertificate,
-        FileId::AuthenticationCertificate,
-        FileId::NonRepudiationCertificate,
-        FileId::CaCertificate,
-        FileId::RootCertificate,
-    ];
-    const WITH_BASIC_KEY: [FileId; 12] = [
+    // The basic public key (applet 1.8 only) comes last so that RSA cards use a prefix.
+    const FILES: [FileId; 12] = [
         FileId::Identity,
         FileId::IdentitySignature,
         FileId::Address,
@@ -39,9 +27,9 @@ pub(crate) fn files_to_read(generation: Generation) -> &'static [FileId] {
         FileId::BasicPublicKey,
     ];
     if generation.is_ec() {
-        &WITH_BASIC_KEY
+        &FILES
     } else {
-        &COMMON
+        FILES.split_last().map_or(&FILES, |(_, rest)| rest)
     }
 }
 

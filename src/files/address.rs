@@ -1,9 +1,8 @@
 //! The address file EF(ID#Address) `3F00 DF01 4033` (spec §4.3) and its encoder.
 
 use crate::card::FileId;
-use crate::error::{ParseError, ParseErrorKind, Parsed};
-use crate::files::identity::{Encoder, Lossy, Span, check_size, text_of};
-use crate::tlv;
+use crate::error::{ParseError, Parsed};
+use crate::files::identity::{Encoder, Lossy, Span, TlvFields, collect_fields, text_of};
 
 const WHAT: Parsed = Parsed::File(FileId::Address);
 
@@ -38,43 +37,14 @@ impl Address {
     /// ([`ParseErrorKind::Empty`]), a tag 01–03 repeated ([`ParseErrorKind::UnexpectedTag`])
     /// or missing ([`ParseErrorKind::Missing`]).
     pub fn parse(bytes: &[u8]) -> Result<Address, ParseError> {
-        check_size(bytes, WHAT)?;
-        let mut spans = [Span::default(); 4];
-        let mut present = 0u8;
-        let mut unknown = Vec::new();
-        let mut it = tlv::iter(bytes);
-        for item in it.by_ref() {
-            let t = item.map_err(|e| e.within(WHAT))?;
-            let span = Span::new(t.value_offset, t.value.len());
-            match spans.get_mut(usize::from(t.tag)) {
-                Some(slot) => {
-                    let bit = 1u8 << t.tag;
-                    if present & bit != 0 {
-                        return Err(ParseError::new(
-                            WHAT,
-                            t.offset,
-                            ParseErrorKind::UnexpectedTag { tag: t.tag },
-                        ));
-                    }
-                    present |= bit;
-                    *slot = span;
-                }
-                None => unknown.push((t.tag, span)),
-            }
-        }
-        let content_len = it.position();
-        if present & !1 == 0 && unknown.is_empty() {
-            return Err(ParseError::new(WHAT, 0, ParseErrorKind::Empty));
-        }
-        for tag in 1..=3u8 {
-            if present & (1 << tag) == 0 {
-                return Err(ParseError::new(
-                    WHAT,
-                    content_len,
-                    ParseErrorKind::Missing { tag },
-                ));
-            }
-        }
+        let TlvFields {
+            spans,
+            present,
+            unknown,
+            content_len,
+        } = collect_fields::<4>(bytes, WHAT, 1..=3u8)?;
+        // Only tags 0..=3 have spans, so the mask fits a byte.
+        let present = (present & 0x0F) as u8;
         Ok(Address {
             raw: bytes.to_vec(),
             content_len: u16::try_from(content_len).unwrap_or(u16::MAX),
@@ -310,6 +280,8 @@ impl AddressBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ParseErrorKind;
+    use crate::tlv;
 
     fn specimen() -> Vec<u8> {
         // Spec §4.4: 01 11 "Specimenstraat 12" 02 04 "1000" 03 07 "Brussel", zero padded to

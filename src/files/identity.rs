@@ -96,6 +96,69 @@ pub(crate) fn check_size(bytes: &[u8], what: Parsed) -> Result<(), ParseError> {
     Ok(())
 }
 
+/// The elements of a simplified-TLV file (spec §4.1) sorted by tag: one span per known tag
+/// `0..N`, a presence bitmask, the unknown tags in file order, and where the content ends.
+pub(crate) struct TlvFields<const N: usize> {
+    pub(crate) spans: [Span; N],
+    pub(crate) present: u32,
+    pub(crate) unknown: Vec<(u8, Span)>,
+    pub(crate) content_len: usize,
+}
+
+/// Walk a simplified-TLV file once, shared by the identity and address parsers: a repeated
+/// known tag is [`ParseErrorKind::UnexpectedTag`], a file without elements is
+/// [`ParseErrorKind::Empty`], a missing `mandatory` tag is [`ParseErrorKind::Missing`] at the
+/// end of the content. `N` is at most 32 (the bitmask width).
+pub(crate) fn collect_fields<const N: usize>(
+    bytes: &[u8],
+    what: Parsed,
+    mandatory: impl IntoIterator<Item = u8>,
+) -> Result<TlvFields<N>, ParseError> {
+    check_size(bytes, what)?;
+    let mut spans = [Span::default(); N];
+    let mut present = 0u32;
+    let mut unknown = Vec::new();
+    let mut it = tlv::iter(bytes);
+    for item in it.by_ref() {
+        let t = item.map_err(|e| e.within(what))?;
+        let span = Span::new(t.value_offset, t.value.len());
+        match spans.get_mut(usize::from(t.tag)) {
+            Some(slot) if t.tag < 32 => {
+                let bit = 1u32 << t.tag;
+                if present & bit != 0 {
+                    return Err(ParseError::new(
+                        what,
+                        t.offset,
+                        ParseErrorKind::UnexpectedTag { tag: t.tag },
+                    ));
+                }
+                present |= bit;
+                *slot = span;
+            }
+            _ => unknown.push((t.tag, span)),
+        }
+    }
+    let content_len = it.position();
+    if present & !1 == 0 && unknown.is_empty() {
+        return Err(ParseError::new(what, 0, ParseErrorKind::Empty));
+    }
+    for tag in mandatory {
+        if tag < 32 && present & (1 << tag) == 0 {
+            return Err(ParseError::new(
+                what,
+                content_len,
+                ParseErrorKind::Missing { tag },
+            ));
+        }
+    }
+    Ok(TlvFields {
+        spans,
+        present,
+        unknown,
+        content_len,
+    })
+}
+
 /// Lower-case hex, for `Debug` of binary fields.
 pub(crate) struct Hex<'a>(pub(crate) &'a [u8]);
 
@@ -538,43 +601,12 @@ impl Identity {
     /// that cannot be decoded ([`Identity::birth_date`] is then `None`), unknown codes (kept as
     /// `Other`), wrong check digits (see [`NationalNumber::check_digits_valid`]).
     pub fn parse(bytes: &[u8]) -> Result<Identity, ParseError> {
-        check_size(bytes, WHAT)?;
-        let mut spans = [Span::default(); 32];
-        let mut present = 0u32;
-        let mut unknown = Vec::new();
-        let mut it = tlv::iter(bytes);
-        for item in it.by_ref() {
-            let t = item.map_err(|e| e.within(WHAT))?;
-            let span = Span::new(t.value_offset, t.value.len());
-            match spans.get_mut(usize::from(t.tag)) {
-                Some(slot) => {
-                    let bit = 1u32 << t.tag;
-                    if present & bit != 0 {
-                        return Err(ParseError::new(
-                            WHAT,
-                            t.offset,
-                            ParseErrorKind::UnexpectedTag { tag: t.tag },
-                        ));
-                    }
-                    present |= bit;
-                    *slot = span;
-                }
-                None => unknown.push((t.tag, span)),
-            }
-        }
-        let content_len = it.position();
-        if present & !1 == 0 && unknown.is_empty() {
-            return Err(ParseError::new(WHAT, 0, ParseErrorKind::Empty));
-        }
-        for tag in IdentityTag::MANDATORY {
-            if present & (1 << tag.byte()) == 0 {
-                return Err(ParseError::new(
-                    WHAT,
-                    content_len,
-                    ParseErrorKind::Missing { tag: tag.byte() },
-                ));
-            }
-        }
+        let TlvFields {
+            spans,
+            present,
+            unknown,
+            content_len,
+        } = collect_fields::<32>(bytes, WHAT, IdentityTag::MANDATORY.iter().map(|t| t.byte()))?;
 
         let span = |tag: u8| spans.get(usize::from(tag)).copied().unwrap_or_default();
         let value = |tag: u8| span(tag).get(bytes);

@@ -6,7 +6,7 @@
 //! exact Le, with bounded loops, and reports every exchange to an optional observer with PIN
 //! digits (and, unless asked, national-number bytes) masked.
 //!
-//! Transports shipped: PC/SC (feature `pcsc`, [`pcsc`](crate::transport::pcsc) module), the
+//! Transports shipped: PC/SC (feature `pcsc`, module [`pcsc`]), the
 //! [`ScriptedTransport`] for tests, and the in-process simulator of the `beid-simulator` crate.
 
 mod channel;
