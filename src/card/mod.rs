@@ -222,7 +222,12 @@ impl<T: Transport> BeidCard<T> {
         r
     }
 
+    /// Teach the channel the national number found in `file`, so that observers see it masked.
+    /// Skipped entirely when nobody observes (or the caller revealed it): no cost on the hot path.
     fn learn_secrets(&mut self, file: FileId, bytes: &[u8]) {
+        if !self.channel.masks_secrets() {
+            return;
+        }
         match file {
             FileId::Identity => {
                 if let Some(Ok(t)) =
@@ -310,7 +315,12 @@ impl<T: Transport> BeidCard<T> {
                     }
                 }
                 Shape::Jpeg => {
-                    if crate::files::jpeg_len(&buf).is_some() {
+                    // EOI (`FF D9`) can only be in the bytes just read (or straddle the previous
+                    // chunk): walk the structure only then, not after every chunk.
+                    let fresh = buf.get(offset.saturating_sub(1)..).unwrap_or(&[]);
+                    if fresh.windows(2).any(|w| w == [0xFF, 0xD9])
+                        && crate::files::jpeg_len(&buf).is_some()
+                    {
                         break;
                     }
                 }

@@ -110,14 +110,29 @@ pub(crate) fn typical_len(file: FileId, generation: Generation) -> usize {
 /// National numbers in the subject `serialNumber` attributes of a certificate (OID 2.5.4.5,
 /// PrintableString or UTF8String of 11 digits), found by a byte scan (cheap, no full parse).
 pub(crate) fn subject_serial_numbers(der: &[u8]) -> impl Iterator<Item = &[u8]> {
-    der.windows(7).enumerate().filter_map(move |(i, w)| {
-        if w.get(..5)? == [0x06, 0x03, 0x55, 0x04, 0x05] && matches!(w.get(5)?, 0x13 | 0x0C) {
-            let len = *w.get(6)? as usize;
-            let v = der.get(i + 7..i + 7 + len)?;
-            (len == 11 && v.iter().all(u8::is_ascii_digit)).then_some(v)
-        } else {
-            None
+    const OID: [u8; 5] = [0x06, 0x03, 0x55, 0x04, 0x05];
+    let mut pos = 0usize;
+    core::iter::from_fn(move || {
+        while let Some(rest) = der.get(pos..) {
+            // Jump from one 0x55 byte to the next instead of testing every window.
+            let i = rest.iter().position(|b| *b == 0x55)?;
+            let at = pos + i;
+            pos = at + 1;
+            let Some(start) = at.checked_sub(2) else {
+                continue;
+            };
+            if der.get(start..start + 5) != Some(&OID[..]) {
+                continue;
+            }
+            let (Some(&tag), Some(&len)) = (der.get(start + 5), der.get(start + 6)) else {
+                return None;
+            };
+            let v = der.get(start + 7..start + 7 + len as usize)?;
+            if matches!(tag, 0x13 | 0x0C) && len == 11 && v.iter().all(u8::is_ascii_digit) {
+                return Some(v);
+            }
         }
+        None
     })
 }
 
@@ -127,7 +142,7 @@ mod tests {
 
     #[test]
     fn serial_number_scan() {
-        let mut der = vec![0x31, 0x14, 0x30, 0x12];
+        let mut der = vec![0x55, 0x31, 0x14, 0x30, 0x12];
         der.extend_from_slice(&[0x06, 0x03, 0x55, 0x04, 0x05, 0x13, 0x0B]);
         der.extend_from_slice(b"71715100070");
         der.extend_from_slice(&[0x30, 0x82]);

@@ -122,6 +122,11 @@ impl<T: Transport> Channel<T> {
         self.count
     }
 
+    /// True when an observer is installed and national-number bytes must be masked for it.
+    pub(crate) fn masks_secrets(&self) -> bool {
+        self.observer.is_some() && !self.privacy.reveal_national_number
+    }
+
     /// Remember a byte string that observers must not see (a national number). Kept zeroized.
     pub(crate) fn learn_secret(&mut self, secret: &[u8]) {
         if secret.is_empty() || self.secrets.iter().any(|s| s.as_slice() == secret) {
