@@ -9,7 +9,7 @@ const WHAT: Parsed = Parsed::File(FileId::Address);
 /// The parsed address file (spec §4.3): street and number (tag 0x01), zip code (0x02),
 /// municipality (0x03), zero padding up to the fixed file size.
 ///
-/// All three tags are required ([`ParseErrorKind::Missing`] otherwise). Values may carry
+/// All three tags are required ([`ParseErrorKind::Missing`](crate::ParseErrorKind::Missing) otherwise). Values may carry
 /// trailing spaces on real cards (spec §4.3): the plain accessors return the value trimmed of
 /// spaces, the `*_raw` accessors the value as written. Text that is not valid UTF-8 is decoded
 /// lossily; [`Address::raw_field`] gives the bytes. Unknown tags are kept.
@@ -33,9 +33,9 @@ impl Address {
     pub const DEFAULT_FILE_LEN: usize = 117;
 
     /// Parse EF(ID#Address) (spec §4.1, §4.3). Errors name `Parsed::File(FileId::Address)`:
-    /// a broken TLV ([`ParseErrorKind::Truncated`] with the offset), no element
-    /// ([`ParseErrorKind::Empty`]), a tag 01–03 repeated ([`ParseErrorKind::UnexpectedTag`])
-    /// or missing ([`ParseErrorKind::Missing`]).
+    /// a broken TLV ([`ParseErrorKind::Truncated`](crate::ParseErrorKind::Truncated) with the offset), no element
+    /// ([`ParseErrorKind::Empty`](crate::ParseErrorKind::Empty)), a tag 01–03 repeated ([`ParseErrorKind::UnexpectedTag`](crate::ParseErrorKind::UnexpectedTag))
+    /// or missing ([`ParseErrorKind::Missing`](crate::ParseErrorKind::Missing)).
     pub fn parse(bytes: &[u8]) -> Result<Address, ParseError> {
         let TlvFields {
             spans,
