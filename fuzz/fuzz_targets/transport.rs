@@ -1,12 +1,20 @@
-//! The read path against a hostile card: the fuzz input is a stream of R-APDUs, each prefixed by
-//! a two-byte big-endian length, answering whatever `BeidCard::open` and `read_all` send. Must
-//! end in `Ok` or a typed error, never a panic or an endless loop (the script runs out).
+//! The read path against a hostile card. The fuzz input is one flags byte followed by a stream
+//! of R-APDUs, each prefixed by a two-byte big-endian length, answering whatever
+//! `BeidCard::open` and `read_all` send (the commands themselves are not checked).
+//!
+//! Flags: bit 0 = the transport reports the applet 1.8 ATR (so `open` asks for the long
+//! GET CARD DATA first, spec §9.1); bit 1 = an APDU observer is installed (exercises the
+//! deferred, national-number-masking observer path, spec §10).
+//!
+//! Must end in `Ok` or a typed error, never a panic or an endless loop (the script runs out).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    let Some((&flags, mut rest)) = data.split_first() else {
+        return;
+    };
     let mut responses = Vec::new();
-    let mut rest = data;
     while let [hi, lo, tail @ ..] = rest {
         let n = (usize::from(*hi) << 8 | usize::from(*lo)).min(tail.len());
         let (r, tail) = tail.split_at(n);
@@ -14,10 +22,20 @@ fuzz_target!(|data: &[u8]| {
         rest = tail;
     }
     let mut t = beid::transport::ScriptedTransport::from_responses(responses);
-    if data.first().is_some_and(|b| b & 1 == 1) {
+    if flags & 1 == 1 {
         t = t.with_atr(&beid::card::ATR_APPLET_18);
     }
-    if let Ok(mut card) = beid::BeidCard::open(t) {
-        let _ = card.read_all();
+    let card = if flags & 2 == 2 {
+        beid::BeidCard::open_observed(t, |e| {
+            let _ = (e.command.len(), e.response.len(), e.sequence);
+        })
+    } else {
+        beid::BeidCard::open(t)
+    };
+    if let Ok(mut card) = card {
+        let _ = format!("{card:?}");
+        if let Ok(contents) = card.read_all() {
+            let _ = format!("{contents:?}");
+        }
     }
 });
