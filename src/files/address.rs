@@ -181,7 +181,7 @@ impl core::hash::Hash for Address {
 #[cfg(feature = "serde")]
 mod serde_impl {
     use super::*;
-    use crate::files::identity::{hex_decode, hex_encode};
+    use crate::files::identity::hex_encode;
     use serde::ser::SerializeStruct;
 
     impl serde::Serialize for Address {
@@ -195,17 +195,9 @@ mod serde_impl {
         }
     }
 
-    #[derive(serde::Deserialize)]
-    struct RawOnly {
-        raw: String,
-    }
-
     impl<'de> serde::Deserialize<'de> for Address {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let r = RawOnly::deserialize(d)?;
-            let bytes = hex_decode(&r.raw)
-                .ok_or_else(|| serde::de::Error::custom("`raw` is not a hex string"))?;
-            Address::parse(&bytes).map_err(serde::de::Error::custom)
+            crate::files::identity::serde_impl::from_raw_hex(d, Address::parse)
         }
     }
 }

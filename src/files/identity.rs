@@ -1094,7 +1094,7 @@ impl core::fmt::Debug for RevealNationalNumber<'_> {
 }
 
 #[cfg(feature = "serde")]
-mod serde_impl {
+pub(crate) mod serde_impl {
     use super::*;
     use serde::ser::SerializeStruct;
 
@@ -1161,12 +1161,24 @@ mod serde_impl {
         raw: String,
     }
 
+    /// Deserialize a TLV file type from its `raw` hex field only, re-parsing it with `parse`
+    /// (the decoded fields in the input are ignored, so the value is always consistent).
+    pub(crate) fn from_raw_hex<'de, D, T>(
+        d: D,
+        parse: impl FnOnce(&[u8]) -> Result<T, ParseError>,
+    ) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        let r = <RawOnly as serde::Deserialize>::deserialize(d)?;
+        let bytes = hex_decode(&r.raw)
+            .ok_or_else(|| serde::de::Error::custom("`raw` is not a hex string"))?;
+        parse(&bytes).map_err(serde::de::Error::custom)
+    }
+
     impl<'de> serde::Deserialize<'de> for Identity {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let r = RawOnly::deserialize(d)?;
-            let bytes = hex_decode(&r.raw)
-                .ok_or_else(|| serde::de::Error::custom("`raw` is not a hex string"))?;
-            Identity::parse(&bytes).map_err(serde::de::Error::custom)
+            from_raw_hex(d, Identity::parse)
         }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Belgian eID cards speak T=0 only (spec §1.1), so the card is connected with
 //! `SCARD_PROTOCOL_T0`, shared mode. PC/SC transactions are RAII objects in the `pcsc` crate;
-//! to offer the begin/end calls of [`Transport`] without unsafe code, the connection lives on a
+//! to offer the begin/end calls of [`Transport`] with the safe `pcsc` API only, the connection lives on a
 //! small worker thread that holds the transaction on its stack between
 //! [`Transport::begin_transaction`] and [`Transport::end_transaction`]. The cost (a channel
 //! round trip, about a microsecond) is negligible next to a card's milliseconds.
