@@ -77,14 +77,7 @@ impl<T: Transport> BeidCard<T> {
 
     /// Open the card: select the applet and read the card data (2 APDUs).
     pub fn open_with(transport: T, options: ReadOptions) -> Result<Self> {
-        let mut channel = Channel::new(transport);
-        let card_data = channel.in_transaction(Self::handshake)?;
-        Ok(BeidCard {
-            channel,
-            card_data,
-            options,
-            selected: None,
-        })
+        Self::from_channel(Channel::new(transport), options)
     }
 
     /// Same as [`BeidCard::open`] with an observer installed before the first APDU.
@@ -94,11 +87,15 @@ impl<T: Transport> BeidCard<T> {
     ) -> Result<Self> {
         let mut channel = Channel::new(transport);
         channel.set_observer(observer);
+        Self::from_channel(channel, ReadOptions::default())
+    }
+
+    fn from_channel(mut channel: Channel<T>, options: ReadOptions) -> Result<Self> {
         let card_data = channel.in_transaction(Self::handshake)?;
         Ok(BeidCard {
             channel,
             card_data,
-            options: ReadOptions::default(),
+            options,
             selected: None,
         })
     }
