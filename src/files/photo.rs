@@ -67,11 +67,25 @@ fn skip_entropy(data: &[u8], mut pos: usize) -> Result<usize, ScanError> {
 /// their lengths; after each SOS the entropy-coded data up to the next marker; stop at EOI.
 fn scan(data: &[u8]) -> Scan {
     let mut size = None;
-    let end = walk(data, &mut size);
+    let end = walk(data, &mut size, false);
     Scan { end, size }
 }
 
-fn walk(data: &[u8], size: &mut Option<(u16, u16)>) -> Result<usize, ScanError> {
+/// Width and height from the first SOFn segment, walking only the segments before it (the
+/// entropy-coded data after SOS is not scanned unless SOFn comes later).
+fn dimensions(data: &[u8]) -> Option<(u16, u16)> {
+    let mut size = None;
+    let _ = walk(data, &mut size, true);
+    size
+}
+
+/// Walk the marker structure. With `stop_at_size`, return as soon as the SOFn segment gave the
+/// image size (the returned offset is then that segment's end, not the EOI).
+fn walk(
+    data: &[u8],
+    size: &mut Option<(u16, u16)>,
+    stop_at_size: bool,
+) -> Result<usize, ScanError> {
     match data.get(..2) {
         Some([0xFF, 0xD8]) => {}
         Some(_) => return Err(ScanError::Invalid(0)),
@@ -110,6 +124,9 @@ fn walk(data: &[u8], size: &mut Option<(u16, u16)>) -> Result<usize, ScanError> 
                     let height = be16(data, after + 3).ok_or(ScanError::Incomplete)?;
                     let width = be16(data, after + 5).ok_or(ScanError::Incomplete)?;
                     *size = Some((width, height));
+                    if stop_at_size {
+                        return Ok(after + len);
+                    }
                 }
                 pos = after + len;
                 if pos > data.len() {
@@ -173,10 +190,10 @@ impl Photo {
         if data.get(..2) != Some(&[0xFF, 0xD8][..]) {
             return Err(ParseError::new(WHAT, 0, ParseErrorKind::BadFormat));
         }
-        let scan = scan(data);
         let trimmed = data.get(..trimmed_len).unwrap_or(data);
         if trimmed_len < 4 || !trimmed.ends_with(&[0xFF, 0xD9]) {
-            return Err(match scan.end {
+            // Only on failure is the whole structure walked, to say where it breaks.
+            return Err(match scan(data).end {
                 Ok(end) => ParseError::new(WHAT, end, ParseErrorKind::BadFormat),
                 Err(ScanError::Invalid(at)) => ParseError::new(WHAT, at, ParseErrorKind::BadFormat),
                 Err(ScanError::Incomplete) => {
@@ -187,7 +204,7 @@ impl Photo {
         Ok(Photo {
             raw: data.to_vec(),
             jpeg_len: trimmed_len,
-            size: scan.size,
+            size: dimensions(data),
         })
     }
 
