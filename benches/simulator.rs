@@ -33,7 +33,7 @@ use aws_lc_rs::signature::{
 };
 use beid::apdu::{AlgorithmReference, Command, KeyReference};
 use beid::transport::{Channel, Transport};
-use beid::{BeidCard, FileId, Generation, Pin, RawCardContents, Result};
+use beid::{BeidCard, Generation, Pin, RawCardContents, Result};
 use beid_simulator::{HashAlg, Profile, VirtualCard, VirtualCardBuilder};
 use criterion::{BatchSize, Criterion, criterion_group};
 
@@ -304,30 +304,9 @@ fn pso_cds(c: &mut Criterion) {
 // -------------------------------------------------------------------------------------------
 // 2. Full read through the in-process transport
 
-/// The fewest APDUs `read_raw` can use for `raw` (the formula of
-/// `tests/read_simulator.rs::apdu_counts_are_minimal`, kept identical on purpose).
-fn minimum_apdus(raw: &RawCardContents, generation: Generation) -> u64 {
-    let mut minimum = 0u64;
-    for (file, bytes) in &raw.files {
-        minimum += 1; // SELECT
-        let n = bytes.len() as u64;
-        let reads = match file {
-            f if f.is_certificate() && bytes.first() == Some(&0) => 1,
-            f if f.is_certificate() => n.div_ceil(256),
-            FileId::TokenInfo | FileId::BasicPublicKey => n.div_ceil(256),
-            FileId::Address => n.div_ceil(256),
-            FileId::IdentitySignature | FileId::AddressSignature
-                if generation == Generation::Applet17 =>
-            {
-                n.div_ceil(256)
-            }
-            FileId::Photo => n.div_ceil(256) + u64::from(n % 256 != 0),
-            _ => n.div_ceil(256) + 1,
-        };
-        minimum += reads;
-    }
-    minimum
-}
+#[path = "../tests/support/minimum_apdus.rs"]
+mod minimum;
+use minimum::minimum_apdus;
 
 /// Records every response of the wrapped transport (to build the instant replay below).
 struct Recorder<T> {

@@ -7,6 +7,10 @@ use std::sync::{Arc, Mutex};
 use beid::{BeidCard, Error, FileId, Generation};
 use beid_simulator::{Profile, VirtualCard};
 
+#[path = "support/minimum_apdus.rs"]
+mod minimum;
+use minimum::minimum_apdus;
+
 fn card(p: Profile) -> VirtualCard {
     p.card().expect("ready profile")
 }
@@ -82,30 +86,7 @@ fn apdu_counts_are_minimal() {
         let before = c.apdu_count();
         let raw = c.read_raw().unwrap();
         let used = c.apdu_count() - before;
-        let mut minimum = 0u64;
-        for (file, bytes) in &raw.files {
-            minimum += 1; // SELECT
-            let n = bytes.len() as u64;
-            let reads = match file {
-                f if f.is_certificate() && bytes.first() == Some(&0) => 1,
-                f if f.is_certificate() => n.div_ceil(256),
-                // DER with a typical-size first guess: one read when the guess is right
-                FileId::TokenInfo | FileId::BasicPublicKey => n.div_ceil(256),
-                // address: padded, the guess of 117 bytes finds the padding
-                FileId::Address => n.div_ceil(256),
-                // RSA signature files have the key size: no probe
-                FileId::IdentitySignature | FileId::AddressSignature
-                    if p.generation() == Generation::Applet17 =>
-                {
-                    n.div_ceil(256)
-                }
-                // size unknown: the last chunk costs a 6Cxx (or a 6B00 probe when the size is
-                // a multiple of 256)
-                FileId::Photo => n.div_ceil(256) + u64::from(n % 256 != 0),
-                _ => n.div_ceil(256) + 1,
-            };
-            minimum += reads;
-        }
+        let minimum = minimum_apdus(&raw, p.generation());
         assert_eq!(
             used,
             minimum,
