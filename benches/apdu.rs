@@ -11,9 +11,9 @@
 
 use std::hint::black_box;
 
+use beid::CommandKind;
 use beid::apdu::{Command, ResponseRef};
 use beid::transport::{Channel, Transport};
-use beid::{CommandKind, Result};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// A transport that answers instantly with a fixed 256-byte chunk and 90 00.
@@ -22,12 +22,16 @@ struct Instant {
 }
 
 impl Transport for Instant {
-    fn transmit(&mut self, _command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+    fn transmit(
+        &mut self,
+        _command: &[u8],
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
         response.clear();
         response.extend_from_slice(&self.answer);
         Ok(())
     }
-    fn reset(&mut self) -> Result<()> {
+    fn reset(&mut self) -> beid::transport::TransportResult {
         Ok(())
     }
 }

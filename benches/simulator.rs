@@ -33,7 +33,7 @@ use aws_lc_rs::signature::{
 };
 use beid::apdu::{AlgorithmReference, Command, KeyReference};
 use beid::transport::{Channel, Transport};
-use beid::{BeidCard, Generation, Pin, RawCardContents, Result};
+use beid::{BeidCard, Generation, Pin, RawCardContents};
 use beid_simulator::{HashAlg, Profile, VirtualCard, VirtualCardBuilder};
 use criterion::{BatchSize, Criterion, criterion_group};
 
@@ -315,7 +315,11 @@ struct Recorder<T> {
 }
 
 impl<T: Transport> Transport for Recorder<T> {
-    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+    fn transmit(
+        &mut self,
+        command: &[u8],
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
         self.inner.transmit(command, response)?;
         self.responses.push(response.clone());
         Ok(())
@@ -323,7 +327,7 @@ impl<T: Transport> Transport for Recorder<T> {
     fn atr(&self) -> Option<&[u8]> {
         self.inner.atr()
     }
-    fn reset(&mut self) -> Result<()> {
+    fn reset(&mut self) -> beid::transport::TransportResult {
         self.inner.reset()
     }
 }
@@ -340,7 +344,11 @@ struct Replay {
 }
 
 impl Transport for Replay {
-    fn transmit(&mut self, _command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+    fn transmit(
+        &mut self,
+        _command: &[u8],
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
         if self.next == self.responses.len() {
             self.next = self.open;
         }
@@ -352,7 +360,7 @@ impl Transport for Replay {
     fn atr(&self) -> Option<&[u8]> {
         self.atr.as_deref()
     }
-    fn reset(&mut self) -> Result<()> {
+    fn reset(&mut self) -> beid::transport::TransportResult {
         Ok(())
     }
 }

@@ -26,22 +26,24 @@
 pub mod apdu;
 pub mod card;
 pub mod design;
-mod error;
+pub mod error;
 pub mod files;
 pub mod pin;
 pub mod tlv;
 pub mod transport;
+pub mod vocab;
 
-pub use card::{BeidCard, CardContents, FileId, RawCardContents, ReadOptions};
+pub use card::{BeidCard, CardContents, RawCardContents, ReadOptions};
 pub use error::{
-    CommandKind, Error, ParseError, ParseErrorKind, Parsed, PinFormatError, ProtocolViolation,
-    Result, TransportFailure, VerificationCheck, VerificationFailure,
+    ArgumentError, CardError, Error, ParseError, ParseErrorKind, Parsed, PinError, PinFormatError,
+    ProtocolViolation, Result, TransportError, TransportFailure,
 };
 pub use files::{
-    Address, BasicPublicKey, BirthDate, CardData, CardNumber, Certificate, Generation, Identity,
+    Address, BasicPublicKey, BirthDate, CardData, CardNumber, Certificate, Identity,
     NationalNumber, Photo, TokenInfo,
 };
 pub use pin::Pin;
+pub use vocab::{CommandKind, FileId, Generation, Status, StatusWord};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

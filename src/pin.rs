@@ -6,7 +6,7 @@
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::error::{Error, PinFormatError, Result};
+use crate::error::{PinFormatError, Result};
 
 /// Shortest PIN the card accepts (spec §8.1).
 pub const PIN_MIN_LEN: usize = 4;
@@ -29,10 +29,10 @@ impl Pin {
     /// Validate and store a PIN given as ASCII bytes.
     pub fn from_bytes(pin: &[u8]) -> Result<Self> {
         if !(PIN_MIN_LEN..=PIN_MAX_LEN).contains(&pin.len()) {
-            return Err(Error::InvalidPin(PinFormatError::Length { len: pin.len() }));
+            return Err(PinFormatError::Length { len: pin.len() }.into());
         }
         if let Some(position) = pin.iter().position(|b| !b.is_ascii_digit()) {
-            return Err(Error::InvalidPin(PinFormatError::NotADigit { position }));
+            return Err(PinFormatError::NotADigit { position }.into());
         }
         let mut digits = [0u8; PIN_MAX_LEN];
         for (d, b) in digits.iter_mut().zip(pin) {
@@ -171,15 +171,21 @@ mod tests {
     fn invalid_pins_are_refused_before_any_apdu() {
         assert!(matches!(
             Pin::new("123"),
-            Err(Error::InvalidPin(PinFormatError::Length { len: 3 }))
+            Err(crate::Error::Pin(crate::PinError::InvalidFormat(
+                PinFormatError::Length { len: 3 }
+            )))
         ));
         assert!(matches!(
             Pin::new("1234567890123"),
-            Err(Error::InvalidPin(PinFormatError::Length { len: 13 }))
+            Err(crate::Error::Pin(crate::PinError::InvalidFormat(
+                PinFormatError::Length { len: 13 }
+            )))
         ));
         assert!(matches!(
             Pin::new("12a4"),
-            Err(Error::InvalidPin(PinFormatError::NotADigit { position: 2 }))
+            Err(crate::Error::Pin(crate::PinError::InvalidFormat(
+                PinFormatError::NotADigit { position: 2 }
+            )))
         ));
     }
 

@@ -220,11 +220,11 @@ mod tests {
     fn truncation_is_a_typed_error() {
         let data = [0x01, 0x05, b'a', b'b'];
         let err = iter(&data).find_map(Result::err).unwrap();
-        assert_eq!(err.offset, 2);
-        assert_eq!(err.kind, ParseErrorKind::Truncated { needed: 3 });
+        assert_eq!(err.offset(), 2);
+        assert_eq!(err.kind(), ParseErrorKind::Truncated { needed: 3 });
         let data = [0x01, 0xFF];
         let err = iter(&data).find_map(Result::err).unwrap();
-        assert_eq!(err.offset, 2);
+        assert_eq!(err.offset(), 2);
         assert_eq!(content_len(&data), None);
     }
 

@@ -646,7 +646,9 @@ fn select_by_path(g: Gen) {
     card.select(FileId::Identity).unwrap();
     match card.select(FileId::BasicPublicKey) {
         Ok(()) => assert!(g.is_ec()),
-        Err(Error::FileNotFound(FileId::BasicPublicKey)) => assert!(!g.is_ec()),
+        Err(Error::Card(beid::CardError::FileNotFound(FileId::BasicPublicKey))) => {
+            assert!(!g.is_ec())
+        }
         Err(e) => panic!("{e:?}"),
     }
 }
@@ -1056,15 +1058,21 @@ fn verify_counter_and_blocking(g: Gen) {
     let tries = ch.transport().pin_tries_left();
     assert!(matches!(
         Pin::new("12a4"),
-        Err(Error::InvalidPin(PinFormatError::NotADigit { position: 2 }))
+        Err(Error::Pin(beid::PinError::InvalidFormat(
+            PinFormatError::NotADigit { position: 2 }
+        )))
     ));
     assert!(matches!(
         Pin::new("123"),
-        Err(Error::InvalidPin(PinFormatError::Length { len: 3 }))
+        Err(Error::Pin(beid::PinError::InvalidFormat(
+            PinFormatError::Length { len: 3 }
+        )))
     ));
     assert!(matches!(
         Pin::new("1234567890123"),
-        Err(Error::InvalidPin(PinFormatError::Length { len: 13 }))
+        Err(Error::Pin(beid::PinError::InvalidFormat(
+            PinFormatError::Length { len: 13 }
+        )))
     ));
     assert_eq!(ch.apdu_count(), before, "no APDU sent");
     assert_eq!(ch.transport().pin_tries_left(), tries);
@@ -1304,7 +1312,7 @@ fn pso_preconditions(g: Gen) {
     // transmit_ok turns the refusal into a typed error.
     let c = Command::pso_compute_digital_signature(&dtbs).unwrap();
     match ch.transmit_ok(&c) {
-        Err(Error::Status { command, sw }) => {
+        Err(Error::Card(beid::CardError::Status { command, sw })) => {
             assert_eq!(command, beid::CommandKind::ComputeDigitalSignature);
             assert_eq!(sw.status(), Status::ConditionsNotSatisfied);
         }

@@ -3,10 +3,10 @@
 //! read, then parses.
 
 use beid::files::{
-    AppletVersions, BasicPublicKey, CardData, Certificate, EcCurve, Generation, KeyKind, LifeCycle,
-    Photo, TokenInfo, der_len, jpeg_len,
+    AppletVersions, BasicPublicKey, CardData, Certificate, EcCurve, KeyKind, LifeCycle, Photo,
+    TokenInfo, der_len, jpeg_len,
 };
-use beid::{FileId, ParseErrorKind, Parsed};
+use beid::{FileId, Generation, ParseErrorKind, Parsed};
 
 const RSA: &[u8] = include_bytes!("data/rsa2048-auth.der");
 const EC: &[u8] = include_bytes!("data/p384-sign.der");
@@ -59,8 +59,8 @@ fn certificate_read_path_stops_at_der_length() {
         }
     );
     let err = Certificate::parse_file(FileId::NonRepudiationCertificate, &[0; 2500]).unwrap_err();
-    assert_eq!(err.what, Parsed::File(FileId::NonRepudiationCertificate));
-    assert_eq!(err.kind, ParseErrorKind::Empty);
+    assert_eq!(err.what(), Parsed::File(FileId::NonRepudiationCertificate));
+    assert_eq!(err.kind(), ParseErrorKind::Empty);
     assert!(Certificate::is_absent(&[0; 1300]));
 }
 

@@ -425,8 +425,8 @@ proptest! {
                 let _ = id.fields().count();
             }
             Err(e) => {
-                prop_assert_eq!(e.what, Parsed::File(FileId::Identity));
-                prop_assert!(e.offset <= data.len());
+                prop_assert_eq!(e.what(), Parsed::File(FileId::Identity));
+                prop_assert!(e.offset() <= data.len());
             }
         }
     }
@@ -449,19 +449,19 @@ fn check_every_truncation_of_identity(full: &[u8]) {
     assert!(Identity::parse(full).is_ok());
     for n in 0..full.len() {
         let e = Identity::parse(&full[..n]).unwrap_err();
-        assert_eq!(e.what, Parsed::File(FileId::Identity), "cut at {n}");
-        assert!(e.offset <= n, "cut at {n}: {e}");
+        assert_eq!(e.what(), Parsed::File(FileId::Identity), "cut at {n}");
+        assert!(e.offset() <= n, "cut at {n}: {e}");
         assert!(
             matches!(
-                e.kind,
+                e.kind(),
                 ParseErrorKind::Truncated { .. }
                     | ParseErrorKind::Missing { .. }
                     | ParseErrorKind::Empty
             ),
             "cut at {n}: {e}"
         );
-        if let ParseErrorKind::Truncated { needed } = e.kind {
-            assert!(e.offset + needed <= full.len(), "cut at {n}: {e}");
+        if let ParseErrorKind::Truncated { needed } = e.kind() {
+            assert!(e.offset() + needed <= full.len(), "cut at {n}: {e}");
         }
     }
 }
@@ -487,8 +487,8 @@ fn every_truncation_of_a_foreigner_18_file() {
                 assert_eq!(id.surname(), "Specimen");
             }
             Err(e) => {
-                assert_eq!(e.what, Parsed::File(FileId::Identity), "cut at {n}");
-                assert!(e.offset <= n, "cut at {n}: {e}");
+                assert_eq!(e.what(), Parsed::File(FileId::Identity), "cut at {n}");
+                assert!(e.offset() <= n, "cut at {n}: {e}");
             }
         }
     }
@@ -506,8 +506,8 @@ fn every_truncation_of_the_address() {
             }
             Err(e) => {
                 assert!(n < 34, "cut at {n}: {e}");
-                assert_eq!(e.what, Parsed::File(FileId::Address));
-                assert!(e.offset <= n);
+                assert_eq!(e.what(), Parsed::File(FileId::Address));
+                assert!(e.offset() <= n);
             }
         }
     }

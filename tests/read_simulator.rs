@@ -145,7 +145,10 @@ fn removal_mid_file_is_typed_and_card_recovers_after_reinsert() {
     let mut vc = card(Profile::Applet17Citizen);
     vc.faults_mut().remove_during_read(FileId::Photo, 512);
     let mut c = BeidCard::open(vc).unwrap();
-    assert!(matches!(c.read_all(), Err(Error::CardRemoved)));
+    assert!(matches!(
+        c.read_all(),
+        Err(Error::Transport(beid::TransportError::CardRemoved))
+    ));
     let mut vc = c.into_transport();
     vc.faults_mut().clear();
     vc.insert();
@@ -158,7 +161,10 @@ fn reset_mid_read_then_reconnect() {
     let mut vc = card(Profile::Applet18Citizen);
     vc.faults_mut().reset_at_apdu(10);
     let mut c = BeidCard::open(vc).unwrap();
-    assert!(matches!(c.read_all(), Err(Error::CardReset)));
+    assert!(matches!(
+        c.read_all(),
+        Err(Error::Transport(beid::TransportError::CardReset))
+    ));
     c.reconnect().unwrap();
     assert!(c.read_all().is_ok());
 }

@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             assert!(data.len() < beid::CardData::LEN);
-            assert_eq!(e.offset, data.len());
+            assert_eq!(e.offset(), data.len());
         }
     }
 });

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
                 elements.push((t.tag, t.value.to_vec()));
             }
             Err(e) => {
-                assert!(e.offset <= data.len());
+                assert!(e.offset() <= data.len());
                 assert_eq!(beid::tlv::content_len(data), None);
                 return;
             }

@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut t = beid::transport::ScriptedTransport::from_responses(responses);
     if flags & 1 == 1 {
-        t = t.with_atr(&beid::card::ATR_APPLET_18);
+        t = t.with_atr(&beid::vocab::ATR_APPLET_18);
     }
     let card = if flags & 2 == 2 {
         beid::BeidCard::open_observed(t, |e| {

@@ -2,7 +2,7 @@
 //! transcript recorder — and its in-process [`Transport`].
 
 use beid::transport::Transport;
-use beid::{Error, Generation};
+use beid::{Generation, TransportError};
 
 use crate::applet::Applet;
 use crate::faults::{FaultAction, Faults};
@@ -30,8 +30,8 @@ enum Power {
 /// * [`VirtualCard::transmit_apdu`]: bytes in, R-APDU (data ‖ SW1 SW2) out — the raw T=0 card,
 ///   `61 xx`/`6C xx` included (spec §1.4);
 /// * as a [`beid::transport::Transport`]: what `beid::BeidCard` and the channel use; card removal
-///   and resets by a [fault](crate::Faults) surface as [`Error::CardRemoved`] and
-///   [`Error::CardReset`].
+///   and resets by a [fault](crate::Faults) surface as [`TransportError::CardRemoved`] and
+///   [`TransportError::CardReset`].
 ///
 /// The PIN value and its try counter persist across resets and power cycles, like the card's
 /// EEPROM; PIN rights, the security environment, the current file and pending GET RESPONSE data
@@ -122,16 +122,20 @@ impl VirtualCard {
     /// reused, so a loop of calls allocates nothing).
     ///
     /// # Errors
-    /// * [`Error::CardRemoved`]: the card was pulled ([`VirtualCard::remove`] or a removal
+    /// * [`TransportError::CardRemoved`]: the card was pulled ([`VirtualCard::remove`] or a removal
     ///   fault); until [`VirtualCard::insert`];
-    /// * [`Error::CardReset`]: a reset fault fired, or the card is powered off; until
+    /// * [`TransportError::CardReset`]: a reset fault fired, or the card is powered off; until
     ///   [`Transport::reset`] (or [`VirtualCard::reset`] / [`VirtualCard::power_on`]).
-    pub fn transmit_into(&mut self, capdu: &[u8], response: &mut Vec<u8>) -> beid::Result<()> {
+    pub fn transmit_into(
+        &mut self,
+        capdu: &[u8],
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
         response.clear();
         match self.power {
-            Power::Removed => return Err(Error::CardRemoved),
-            Power::Off => return Err(Error::CardReset),
-            Power::On if self.reset_pending => return Err(Error::CardReset),
+            Power::Removed => return Err(TransportError::CardRemoved),
+            Power::Off => return Err(TransportError::CardReset),
+            Power::On if self.reset_pending => return Err(TransportError::CardReset),
             Power::On => {}
         }
         self.apdu_count += 1;
@@ -147,7 +151,11 @@ impl VirtualCard {
     }
 
     /// Faults that replace the execution of the APDU; `None` lets the applet run.
-    fn apply_faults(&mut self, capdu: &[u8], response: &mut Vec<u8>) -> Option<beid::Result<()>> {
+    fn apply_faults(
+        &mut self,
+        capdu: &[u8],
+        response: &mut Vec<u8>,
+    ) -> Option<beid::transport::TransportResult> {
         let n = self.apdu_count;
         let action = self
             .faults
@@ -173,7 +181,7 @@ impl VirtualCard {
                 if let Some(t) = self.transcript.as_mut() {
                     t.push_card_removed(capdu);
                 }
-                Err(Error::CardRemoved)
+                Err(TransportError::CardRemoved)
             }
             FaultAction::Reset => {
                 self.applet.reset();
@@ -181,7 +189,7 @@ impl VirtualCard {
                 if let Some(t) = self.transcript.as_mut() {
                     t.push_card_reset(capdu);
                 }
-                Err(Error::CardReset)
+                Err(TransportError::CardReset)
             }
             FaultAction::Status(sw) => {
                 response.extend_from_slice(&sw.to_bytes());
@@ -230,7 +238,7 @@ impl VirtualCard {
         self.reset();
     }
 
-    /// Remove power: the volatile state is lost; APDUs fail with [`Error::CardReset`] until
+    /// Remove power: the volatile state is lost; APDUs fail with [`TransportError::CardReset`] until
     /// [`VirtualCard::power_on`] or a reset.
     pub fn power_off(&mut self) {
         if self.power == Power::On {
@@ -244,7 +252,7 @@ impl VirtualCard {
         self.power == Power::On
     }
 
-    /// Pull the card out of the reader: every exchange fails with [`Error::CardRemoved`] until
+    /// Pull the card out of the reader: every exchange fails with [`TransportError::CardRemoved`] until
     /// [`VirtualCard::insert`].
     pub fn remove(&mut self) {
         self.power = Power::Removed;
@@ -344,7 +352,11 @@ impl VirtualCard {
 
 /// In-process transport: `transmit` is [`VirtualCard::transmit_into`].
 impl Transport for VirtualCard {
-    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> beid::Result<()> {
+    fn transmit(
+        &mut self,
+        command: &[u8],
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
         self.transmit_into(command, response)
     }
 
@@ -355,10 +367,10 @@ impl Transport for VirtualCard {
     /// Reset the card (PC/SC reconnect): rights gone, applet selected, MF current.
     ///
     /// # Errors
-    /// [`Error::CardRemoved`] when the card is not in the reader.
-    fn reset(&mut self) -> beid::Result<()> {
+    /// [`TransportError::CardRemoved`] when the card is not in the reader.
+    fn reset(&mut self) -> beid::transport::TransportResult {
         if self.power == Power::Removed {
-            return Err(Error::CardRemoved);
+            return Err(TransportError::CardRemoved);
         }
         VirtualCard::reset(self);
         Ok(())

@@ -144,7 +144,7 @@ impl Faults {
 
     /// The card is pulled when APDU number `n` (counted from 1 since the card was created)
     /// arrives: that APDU is not executed and the transport reports
-    /// [`beid::Error::CardRemoved`] for it and every later one until
+    /// [`beid::TransportError::CardRemoved`] for it and every later one until
     /// [`VirtualCard::insert`](crate::VirtualCard::insert). Over vpcd the connection is closed.
     pub fn remove_at_apdu(&mut self, n: u64) -> &mut Self {
         self.remove_at.push(n);
@@ -160,7 +160,7 @@ impl Faults {
 
     /// Another party resets the card when APDU number `n` arrives: that APDU is not executed,
     /// the card loses every PIN right and its current file (spec §8.9), and the transport
-    /// reports [`beid::Error::CardReset`] until the host calls
+    /// reports [`beid::TransportError::CardReset`] until the host calls
     /// [`Transport::reset`](beid::transport::Transport::reset) (as PC/SC requires a reconnect).
     pub fn reset_at_apdu(&mut self, n: u64) -> &mut Self {
         self.reset_at.push(n);

@@ -32,7 +32,7 @@
 use std::fmt::Write as _;
 
 use beid::transport::Transport;
-use beid::{Error, TransportFailure};
+use beid::{TransportError, TransportFailure};
 
 /// Instructions whose data is secret (PIN or PUK blocks).
 const SECRET_INS: [u8; 3] = [0x20, 0x24, 0x2C];
@@ -398,30 +398,28 @@ impl ReplayTransport {
     }
 }
 
-fn mismatch() -> Error {
-    Error::Transport {
-        kind: TransportFailure::ScriptMismatch,
-        source: None,
-    }
+fn mismatch() -> TransportError {
+    TransportError::bare(TransportFailure::ScriptMismatch)
 }
 
 impl Transport for ReplayTransport {
-    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> beid::Result<()> {
+    fn transmit(
+        &mut self,
+        command: &[u8],
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
         response.clear();
         let entries = self.transcript.entries();
         while entries.get(self.position) == Some(&TranscriptEntry::Reset) {
             self.position += 1;
         }
         let Some(entry) = entries.get(self.position) else {
-            return Err(Error::Transport {
-                kind: TransportFailure::ScriptExhausted,
-                source: None,
-            });
+            return Err(TransportError::bare(TransportFailure::ScriptExhausted));
         };
         let (recorded, outcome) = match entry {
             TranscriptEntry::Exchange { command, response } => (command, Ok(Some(response))),
-            TranscriptEntry::CardRemoved { command } => (command, Err(Error::CardRemoved)),
-            TranscriptEntry::CardReset { command } => (command, Err(Error::CardReset)),
+            TranscriptEntry::CardRemoved { command } => (command, Err(TransportError::CardRemoved)),
+            TranscriptEntry::CardReset { command } => (command, Err(TransportError::CardReset)),
             TranscriptEntry::Reset => return Err(mismatch()),
         };
         if !command_matches(recorded, command) {
@@ -438,7 +436,7 @@ impl Transport for ReplayTransport {
         self.transcript.atr()
     }
 
-    fn reset(&mut self) -> beid::Result<()> {
+    fn reset(&mut self) -> beid::transport::TransportResult {
         if self.transcript.entries().get(self.position) == Some(&TranscriptEntry::Reset) {
             self.position += 1;
         }
@@ -490,12 +488,16 @@ impl<T: Transport> RecordingTransport<T> {
 }
 
 impl<T: Transport> Transport for RecordingTransport<T> {
-    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> beid::Result<()> {
+    fn transmit(
+        &mut self,
+        command: &[u8],
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
         let result = self.inner.transmit(command, response);
         match &result {
             Ok(()) => self.transcript.push_exchange(command, response),
-            Err(Error::CardRemoved) => self.transcript.push_card_removed(command),
-            Err(Error::CardReset) => self.transcript.push_card_reset(command),
+            Err(TransportError::CardRemoved) => self.transcript.push_card_removed(command),
+            Err(TransportError::CardReset) => self.transcript.push_card_reset(command),
             Err(_) => {}
         }
         result
@@ -505,15 +507,15 @@ impl<T: Transport> Transport for RecordingTransport<T> {
         self.inner.atr()
     }
 
-    fn begin_transaction(&mut self) -> beid::Result<()> {
+    fn begin_transaction(&mut self) -> beid::transport::TransportResult {
         self.inner.begin_transaction()
     }
 
-    fn end_transaction(&mut self) -> beid::Result<()> {
+    fn end_transaction(&mut self) -> beid::transport::TransportResult {
         self.inner.end_transaction()
     }
 
-    fn reset(&mut self) -> beid::Result<()> {
+    fn reset(&mut self) -> beid::transport::TransportResult {
         self.inner.reset()?;
         self.transcript.push_reset();
         Ok(())
@@ -625,19 +627,19 @@ mod tests {
             .unwrap_err();
         assert!(matches!(
             err,
-            Error::Transport {
+            TransportError::Failure {
                 kind: TransportFailure::ScriptMismatch,
                 ..
             }
         ));
         assert!(matches!(
             r.transmit(&[0x00, 0xB0, 0x00, 0x00, 0x00], &mut resp),
-            Err(Error::CardRemoved)
+            Err(TransportError::CardRemoved)
         ));
         assert!(r.is_finished());
         assert!(matches!(
             r.transmit(&[0x00, 0xB0, 0x00, 0x00, 0x00], &mut resp),
-            Err(Error::Transport {
+            Err(TransportError::Failure {
                 kind: TransportFailure::ScriptExhausted,
                 ..
             })

@@ -254,7 +254,7 @@ impl VpcdBridge {
                         }
                         Err(e) => {
                             if self.log.is_some() {
-                                let entry = if matches!(e, beid::Error::CardReset) {
+                                let entry = if matches!(e, beid::TransportError::CardReset) {
                                     TranscriptEntry::CardReset {
                                         command: mask_command(apdu),
                                     }

@@ -17,7 +17,7 @@ use aws_lc_rs::digest::{self, Digest};
 use aws_lc_rs::signature::{self, UnparsedPublicKey};
 use beid::apdu::StatusWord;
 use beid::transport::Transport;
-use beid::{Error, FileId, Generation, Pin, TransportFailure};
+use beid::{FileId, Generation, Pin, TransportFailure};
 use beid_simulator::keys::{KeyFamily, SigningKey, TestKeyRole, test_key};
 use beid_simulator::{
     CardImage, CardKeys, Faults, Latency, RecordingTransport, ReplayTransport, Transcript,
@@ -1280,7 +1280,7 @@ fn reset_and_power() {
         let mut r = Vec::new();
         assert!(matches!(
             c.transmit(&h("80 E4 00 00 1C"), &mut r),
-            Err(Error::CardReset)
+            Err(beid::TransportError::CardReset)
         ));
         c.power_on();
         assert_eq!(sw(&mut c, "80 E4 00 00 1C"), 0x9000);
@@ -1720,16 +1720,19 @@ fn fault_remove_at_apdu() {
     c.transmit(&h("00 A4 02 0C 02 3F 00"), &mut r).unwrap();
     assert!(matches!(
         c.transmit(&h("80 E4 00 00 1C"), &mut r),
-        Err(Error::CardRemoved)
+        Err(beid::TransportError::CardRemoved)
     ));
     assert!(r.is_empty());
     assert!(!c.is_present());
     assert_eq!(Transport::atr(&c), None);
     assert!(matches!(
         c.transmit(&h("80 E4 00 00 1C"), &mut r),
-        Err(Error::CardRemoved)
+        Err(beid::TransportError::CardRemoved)
     ));
-    assert!(matches!(Transport::reset(&mut c), Err(Error::CardRemoved)));
+    assert!(matches!(
+        Transport::reset(&mut c),
+        Err(beid::TransportError::CardRemoved)
+    ));
     assert!(c.transmit_apdu(&h("80 E4 00 00 1C")).is_empty());
     assert_eq!(c.apdu_count(), 3, "APDUs to an absent card are not counted");
     c.insert();
@@ -1753,7 +1756,7 @@ fn fault_remove_during_read() {
         }
         assert!(matches!(
             c.transmit(&[0x00, 0xB0, 0x01, 0xF8, 0xFC], &mut r),
-            Err(Error::CardRemoved)
+            Err(beid::TransportError::CardRemoved)
         ));
         c.insert();
         assert_eq!(select_path(&mut c, &h("DF01 4035")), 0x9000);
@@ -1770,12 +1773,12 @@ fn fault_reset_at_apdu() {
     let mut r = Vec::new();
     assert!(matches!(
         c.transmit(&h("00 B0 00 00 10"), &mut r),
-        Err(Error::CardReset)
+        Err(beid::TransportError::CardReset)
     ));
     // stays reset until the host reconnects
     assert!(matches!(
         c.transmit(&h("00 B0 00 00 10"), &mut r),
-        Err(Error::CardReset)
+        Err(beid::TransportError::CardReset)
     ));
     assert!(c.is_present());
     Transport::reset(&mut c).unwrap();
@@ -2007,7 +2010,7 @@ fn transcript_records_masks_and_replays() {
     // a different command is a mismatch
     assert!(matches!(
         r.transmit(&h("80 E4 00 01 1F"), &mut resp),
-        Err(Error::Transport {
+        Err(beid::TransportError::Failure {
             kind: TransportFailure::ScriptMismatch,
             ..
         })
@@ -2031,12 +2034,12 @@ fn transcript_records_fault_events() {
     replay.transmit(&h("80 E4 00 00 1C"), &mut r).unwrap();
     assert!(matches!(
         replay.transmit(&h("00 B0 00 00 10"), &mut r),
-        Err(Error::CardReset)
+        Err(beid::TransportError::CardReset)
     ));
     replay.reset().unwrap();
     assert!(matches!(
         replay.transmit(&h("80 E4 00 00 1C"), &mut r),
-        Err(Error::CardRemoved)
+        Err(beid::TransportError::CardRemoved)
     ));
     assert!(replay.is_finished());
 }

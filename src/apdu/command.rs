@@ -6,98 +6,12 @@
 
 use zeroize::Zeroize;
 
-use crate::error::{CommandKind, Error, Result};
+use crate::error::{ArgumentError, Result};
 use crate::pin::PinBlock;
+use crate::vocab::{AlgorithmReference, BELPIC_APPLET_AID, CommandKind, KeyReference};
 
 /// The largest short command APDU: header, Lc, 255 data bytes, Le.
 pub const MAX_COMMAND_LEN: usize = 4 + 1 + 255 + 1;
-
-/// The Belpic applet instance AID (spec §1.3).
-pub const BELPIC_APPLET_AID: [u8; 15] = [
-    0xA0, 0x00, 0x00, 0x00, 0x30, 0x29, 0x05, 0x70, 0x00, 0xAD, 0x13, 0x10, 0x01, 0x01, 0xFF,
-];
-
-/// The PKCS#15 application DF(BELPIC) AID (spec §1.3).
-pub const PKCS15_AID: [u8; 12] = [
-    0xA0, 0x00, 0x00, 0x01, 0x77, 0x50, 0x4B, 0x43, 0x53, 0x2D, 0x31, 0x35,
-];
-
-/// The DF(ID) AID (spec §1.3; not on applet V1.0).
-pub const ID_DF_AID: [u8; 12] = [
-    0xA0, 0x00, 0x00, 0x01, 0x77, 0x49, 0x64, 0x46, 0x69, 0x6C, 0x65, 0x73,
-];
-
-/// Key references of the Belpic applet (spec §8.7, RM17 §4.1, RM18 §6.5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub enum KeyReference {
-    /// `81`: the basic (card authentication) key; INTERNAL AUTHENTICATE only (applet 1.8).
-    Basic,
-    /// `82`: the holder's authentication key ("PIN once").
-    Authentication,
-    /// `83`: the holder's non-repudiation key ("PIN just before").
-    NonRepudiation,
-    /// Any other reference byte.
-    Other(u8),
-}
-
-impl KeyReference {
-    /// The reference byte.
-    pub const fn byte(self) -> u8 {
-        match self {
-            KeyReference::Basic => 0x81,
-            KeyReference::Authentication => 0x82,
-            KeyReference::NonRepudiation => 0x83,
-            KeyReference::Other(b) => b,
-        }
-    }
-
-    /// Classify a reference byte.
-    pub const fn from_byte(b: u8) -> Self {
-        match b {
-            0x81 => KeyReference::Basic,
-            0x82 => KeyReference::Authentication,
-            0x83 => KeyReference::NonRepudiation,
-            other => KeyReference::Other(other),
-        }
-    }
-}
-
-/// An MSE:SET algorithm reference (spec §8.7). The meaning depends on the applet generation,
-/// hence the two sets of constants.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct AlgorithmReference(pub u8);
-
-impl AlgorithmReference {
-    /// 1.7: RSASSA-PKCS1-v1.5, no predefined hash (DTBS = DigestInfo, ≤ 245 bytes).
-    pub const RSA_PKCS1: Self = Self(0x01);
-    /// 1.7: RSASSA-PKCS1-v1.5 with SHA-1 (DTBS = 20-byte hash).
-    pub const RSA_PKCS1_SHA1: Self = Self(0x02);
-    /// 1.7: RSASSA-PKCS1-v1.5 with MD5 (backward compatibility only).
-    pub const RSA_PKCS1_MD5: Self = Self(0x04);
-    /// 1.7: RSASSA-PKCS1-v1.5 with SHA-256.
-    pub const RSA_PKCS1_SHA256: Self = Self(0x08);
-    /// 1.7: RSASSA-PSS with SHA-1, salt 20.
-    pub const RSA_PSS_SHA1: Self = Self(0x10);
-    /// 1.7: RSASSA-PSS with SHA-256, salt 32.
-    pub const RSA_PSS_SHA256: Self = Self(0x20);
-    /// 1.8: ECDSA with SHA-256 (32-byte hash).
-    pub const ECDSA_SHA256: Self = Self(0x01);
-    /// 1.8: ECDSA with SHA-384 (48-byte hash).
-    pub const ECDSA_SHA384: Self = Self(0x02);
-    /// 1.8: ECDSA with SHA-512 (64-byte hash).
-    pub const ECDSA_SHA512: Self = Self(0x04);
-    /// 1.8: ECDSA with SHA3-256.
-    pub const ECDSA_SHA3_256: Self = Self(0x08);
-    /// 1.8: ECDSA with SHA3-384.
-    pub const ECDSA_SHA3_384: Self = Self(0x10);
-    /// 1.8: ECDSA with SHA3-512.
-    pub const ECDSA_SHA3_512: Self = Self(0x20);
-    /// 1.8: ECDSA, hash not specified (20, 28, 32, 48 or 64 bytes).
-    pub const ECDSA_RAW: Self = Self(0x40);
-}
 
 /// A command APDU, encoded (short form, T=0 compatible).
 ///
@@ -168,14 +82,17 @@ impl Command {
     /// Build a command from its parts. `data` must be at most 255 bytes and `le` in `1..=256`
     /// (256 is encoded `00`); anything else is an error, never a panic.
     pub fn new(cla: u8, ins: u8, p1: u8, p2: u8, data: &[u8], le: Option<u16>) -> Result<Self> {
-        if data.len() > 255 || matches!(le, Some(0) | Some(257..)) {
-            return Err(Error::Protocol {
-                command: CommandKind::from_header(cla, ins),
-                violation: crate::error::ProtocolViolation::UnexpectedLength {
-                    expected: 255,
-                    received: data.len(),
-                },
-            });
+        let command = CommandKind::from_header(cla, ins);
+        if data.len() > 255 {
+            return Err(ArgumentError::DataTooLong {
+                command,
+                len: data.len(),
+                max: 255,
+            }
+            .into());
+        }
+        if let Some(le @ (0 | 257..)) = le {
+            return Err(ArgumentError::BadLe { command, le }.into());
         }
         Ok(Self::build(cla, ins, p1, p2, data, le))
     }
@@ -422,13 +339,12 @@ impl Command {
         challenge: &[u8],
     ) -> Result<Self> {
         if challenge.len() > 253 {
-            return Err(Error::Protocol {
+            return Err(ArgumentError::DataTooLong {
                 command: CommandKind::InternalAuthenticate,
-                violation: crate::error::ProtocolViolation::UnexpectedLength {
-                    expected: 253,
-                    received: challenge.len(),
-                },
-            });
+                len: challenge.len(),
+                max: 253,
+            }
+            .into());
         }
         let mut data = [0u8; 255];
         let [tag, len, rest @ ..] = &mut data;

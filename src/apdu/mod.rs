@@ -5,11 +5,10 @@
 
 mod command;
 mod response;
-mod status;
 
-pub use command::{
-    AlgorithmReference, BELPIC_APPLET_AID, Command, ID_DF_AID, KeyReference, MAX_COMMAND_LEN,
-    PKCS15_AID,
-};
+pub use command::{Command, MAX_COMMAND_LEN};
 pub use response::{Response, ResponseRef};
-pub use status::{Status, StatusWord};
+// The vocabulary the commands are written in (defined in `crate::vocab`).
+pub use crate::vocab::{
+    AlgorithmReference, BELPIC_APPLET_AID, ID_DF_AID, KeyReference, PKCS15_AID, Status, StatusWord,
+};

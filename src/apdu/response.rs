@@ -2,8 +2,8 @@
 
 use zeroize::Zeroize;
 
-use super::{Status, StatusWord};
-use crate::error::{CommandKind, Error, ProtocolViolation, Result};
+use crate::error::{CardError, ProtocolViolation, Result};
+use crate::vocab::{CommandKind, Status, StatusWord};
 
 /// A borrowed view of a response APDU (no allocation). Obtained with [`ResponseRef::parse`].
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,10 +23,11 @@ impl<'a> ResponseRef<'a> {
                 data,
                 sw: StatusWord::new(*sw1, *sw2),
             }),
-            _ => Err(Error::Protocol {
+            _ => Err(CardError::Protocol {
                 command,
                 violation: ProtocolViolation::ResponseTooShort { len: raw.len() },
-            }),
+            }
+            .into()),
         }
     }
 
@@ -84,10 +85,11 @@ impl Response {
         if self.sw.is_success() {
             Ok(self)
         } else {
-            Err(Error::Status {
+            Err(CardError::Status {
                 command,
                 sw: self.sw,
-            })
+            }
+            .into())
         }
     }
 }
@@ -122,10 +124,10 @@ mod tests {
         assert_eq!(r.status(), Status::WrongParameters);
         assert!(matches!(
             ResponseRef::parse(&[0x90], CommandKind::ReadBinary),
-            Err(Error::Protocol {
+            Err(crate::Error::Card(CardError::Protocol {
                 violation: ProtocolViolation::ResponseTooShort { len: 1 },
                 ..
-            })
+            }))
         ));
     }
 }

@@ -2,11 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::card::FileId;
 use crate::error::Result;
-use crate::files::{
-    Address, BasicPublicKey, CardData, Certificate, Generation, Identity, Photo, TokenInfo,
-};
+use crate::files::{Address, BasicPublicKey, CardData, Certificate, Identity, Photo, TokenInfo};
+use crate::vocab::{FileId, Generation};
 
 /// The files `read_all` reads, in order. The identity file comes first so that the national
 /// number is known (and masked for observers) before the certificates that repeat it.
@@ -128,7 +126,10 @@ impl CardContents {
     /// signatures) must be present and well-formed; a parse error names the file and offset.
     pub fn from_raw(raw: RawCardContents) -> Result<Self> {
         use crate::error::{Error, Parsed};
-        let need = |f: FileId| raw.file(f).ok_or(Error::FileNotFound(f));
+        let need = |f: FileId| {
+            raw.file(f)
+                .ok_or(Error::Card(crate::CardError::FileNotFound(f)))
+        };
         let within =
             |f: FileId| move |e: crate::ParseError| Error::Parse(e.within(Parsed::File(f)));
         let cert = |f: FileId| -> Result<Option<Certificate>> {

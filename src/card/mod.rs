@@ -12,31 +12,19 @@
 //! ```
 
 mod contents;
-mod file_id;
 mod read;
 
 pub use contents::{CardContents, RawCardContents};
-pub use file_id::{FileId, PathBytes};
 pub use read::ReadOptions;
 
 use zeroize::Zeroizing;
 
 use crate::apdu::{Command, Status};
-use crate::error::{CommandKind, Error, ProtocolViolation, Result};
-use crate::files::{CardData, Generation};
+use crate::error::{Error, ProtocolViolation, Result};
+use crate::files::CardData;
 use crate::transport::{Channel, Exchange, ObserverPrivacy, Transport};
+use crate::vocab::{CommandKind, FileId, Generation};
 use read::{Shape, plan, subject_serial_numbers, typical_len};
-
-/// The ATR of applet 1.8 cards (spec §1.1).
-pub const ATR_APPLET_18: [u8; 20] = [
-    0x3B, 0x7F, 0x96, 0x00, 0x00, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x01, 0x20, 0x12, 0x0F,
-    0xFF, 0x82, 0x90, 0x00,
-];
-
-/// The ATR of applet 1.1 and 1.7 cards (spec §1.1).
-pub const ATR_APPLET_17: [u8; 13] = [
-    0x3B, 0x98, 0x13, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x11,
-];
 
 /// Progress of a multi-file read, reported after every READ BINARY.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +40,7 @@ pub struct Progress {
 /// A Belgian eID card behind a [`Transport`].
 ///
 /// Opening the card selects the Belpic applet (`00 A4 04 0C 0F …`) and reads GET CARD DATA; a
-/// card that refuses the applet is not a Belgian eID ([`Error::NotBeid`]).
+/// card that refuses the applet is not a Belgian eID ([`CardError::NotBeid`](crate::CardError::NotBeid)).
 pub struct BeidCard<T: Transport> {
     channel: Channel<T>,
     card_data: CardData,
@@ -103,11 +91,11 @@ impl<T: Transport> BeidCard<T> {
     fn handshake(ch: &mut Channel<T>) -> Result<CardData> {
         let sw = ch.transmit_into(&Command::select_applet(), &mut Vec::new())?;
         if !sw.is_success() {
-            return Err(Error::NotBeid { sw });
+            return Err(Error::Card(crate::CardError::NotBeid { sw }));
         }
         // On a card announcing the 1.8 ATR ask for the long form (PIN counter) directly; fall
         // back to the short form if refused (spec §9.1).
-        if ch.transport().atr() == Some(&ATR_APPLET_18[..]) {
+        if ch.transport().atr() == Some(&crate::vocab::ATR_APPLET_18[..]) {
             let mut data = Zeroizing::new(Vec::new());
             let sw = ch.transmit_into(&Command::get_card_data_extended(), &mut data)?;
             if sw.is_success() {
@@ -118,7 +106,7 @@ impl<T: Transport> BeidCard<T> {
         Ok(CardData::parse(&data)?)
     }
 
-    /// Reset the card and open it again (after [`Error::CardReset`], or to drop PIN rights).
+    /// Reset the card and open it again (after [`TransportError::CardReset`](crate::TransportError::CardReset), or to drop PIN rights).
     pub fn reconnect(&mut self) -> Result<()> {
         self.selected = None;
         self.channel.reset()?;
@@ -179,11 +167,11 @@ impl<T: Transport> BeidCard<T> {
                 self.selected = Some(file);
                 Ok(())
             }
-            Status::FileNotFound => Err(Error::FileNotFound(file)),
-            _ => Err(Error::Status {
+            Status::FileNotFound => Err(Error::Card(crate::CardError::FileNotFound(file))),
+            _ => Err(Error::Card(crate::CardError::Status {
                 command: CommandKind::Select,
                 sw,
-            }),
+            })),
         }
     }
 
@@ -200,7 +188,8 @@ impl<T: Transport> BeidCard<T> {
         let r = f(self);
         let end = self.channel.transport_mut().end_transaction();
         match (r, end) {
-            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(e.into()),
             (Ok(v), Ok(())) => Ok(v),
         }
     }
@@ -262,10 +251,10 @@ impl<T: Transport> BeidCard<T> {
         loop {
             let offset = buf.len();
             if offset >= self.options.max_file_len || offset > 0x7FFF {
-                return Err(Error::Protocol {
+                return Err(Error::Card(crate::CardError::Protocol {
                     command: CommandKind::ReadBinary,
                     violation: ProtocolViolation::FileTooLarge { len: offset },
-                });
+                }));
             }
             let want = match known {
                 Some(n) => n.saturating_sub(offset).min(chunk),
@@ -282,17 +271,17 @@ impl<T: Transport> BeidCard<T> {
                 Status::Success => {}
                 Status::WrongParameters if offset > 0 => break, // 6B00 past the end (§3.2)
                 _ => {
-                    return Err(Error::Status {
+                    return Err(Error::Card(crate::CardError::Status {
                         command: CommandKind::ReadBinary,
                         sw,
-                    });
+                    }));
                 }
             }
             if got == 0 {
-                return Err(Error::Protocol {
+                return Err(Error::Card(crate::CardError::Protocol {
                     command: CommandKind::ReadBinary,
                     violation: ProtocolViolation::EmptyRead { offset },
-                });
+                }));
             }
             progress(buf.len(), known);
             if got < want {
@@ -365,7 +354,9 @@ impl<T: Transport> BeidCard<T> {
                         done += bytes.len();
                         raw.insert(file, bytes);
                     }
-                    Err(Error::FileNotFound(f)) if contents::is_optional(f) => {
+                    Err(Error::Card(crate::CardError::FileNotFound(f)))
+                        if contents::is_optional(f) =>
+                    {
                         expected -= estimate;
                     }
                     Err(e) => return Err(e),
@@ -459,7 +450,7 @@ mod tests {
             ScriptStep::any(&h("9000")),
             ScriptStep::expect(&h("80E400011F"), &[card_data("18"), vec![]].concat()),
         ])
-        .with_atr(&ATR_APPLET_18);
+        .with_atr(&crate::vocab::ATR_APPLET_18);
         // The long form carries 3 more bytes; a short answer is accepted too.
         let card = BeidCard::open(t).unwrap();
         assert_eq!(card.generation(), Generation::Applet18);
@@ -470,7 +461,7 @@ mod tests {
         let t = ScriptedTransport::new(vec![ScriptStep::any(&h("6A82"))]);
         assert!(matches!(
             BeidCard::open(t),
-            Err(Error::NotBeid { sw }) if sw == crate::apdu::StatusWord(0x6A82)
+            Err(Error::Card(crate::CardError::NotBeid { sw })) if sw == crate::apdu::StatusWord(0x6A82)
         ));
     }
 
@@ -566,7 +557,7 @@ mod tests {
         let mut card = BeidCard::open(t).unwrap();
         assert!(matches!(
             card.read_file(FileId::IdentitySignature),
-            Err(Error::Status { command: CommandKind::ReadBinary, sw }) if sw.0 == 0x6B00
+            Err(Error::Card(crate::CardError::Status { command: CommandKind::ReadBinary, sw })) if sw.0 == 0x6B00
         ));
     }
 
@@ -595,10 +586,10 @@ mod tests {
         let mut card = BeidCard::open(t).unwrap();
         assert!(matches!(
             card.read_file(FileId::IdentitySignature),
-            Err(Error::Protocol {
+            Err(Error::Card(crate::CardError::Protocol {
                 violation: ProtocolViolation::EmptyRead { offset: 0 },
                 ..
-            })
+            }))
         ));
     }
 
@@ -615,7 +606,7 @@ mod tests {
         let mut card = BeidCard::open(t).unwrap();
         assert!(matches!(
             card.read_file(FileId::Photo),
-            Err(Error::CardRemoved)
+            Err(Error::Transport(crate::TransportError::CardRemoved))
         ));
     }
 
@@ -626,7 +617,7 @@ mod tests {
         let mut card = BeidCard::open(script("17", steps)).unwrap();
         assert!(matches!(
             card.read_file(FileId::Photo),
-            Err(Error::CardReset)
+            Err(Error::Transport(crate::TransportError::CardReset))
         ));
         card.reconnect().unwrap();
         assert_eq!(card.generation(), Generation::Applet17);
@@ -639,7 +630,9 @@ mod tests {
         let mut card = BeidCard::open(t).unwrap();
         assert!(matches!(
             card.read_file(FileId::BasicPublicKey),
-            Err(Error::FileNotFound(FileId::BasicPublicKey))
+            Err(Error::Card(crate::CardError::FileNotFound(
+                FileId::BasicPublicKey
+            )))
         ));
     }
 
@@ -651,10 +644,10 @@ mod tests {
         let mut card = BeidCard::open_with(script("18", steps), ReadOptions::default()).unwrap();
         assert!(matches!(
             card.read_file(FileId::IdentitySignature),
-            Err(Error::Protocol {
+            Err(Error::Card(crate::CardError::Protocol {
                 violation: ProtocolViolation::FileTooLarge { .. },
                 ..
-            })
+            }))
         ));
     }
 

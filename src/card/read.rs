@@ -17,8 +17,8 @@
 //! End of file is recognised the way real cards signal it (§3.2): `6C xx` (the channel re-sends
 //! with Le = `xx`, and a short answer means the end is reached) or `6B 00` at a non-zero offset.
 
-use crate::card::FileId;
-use crate::files::Generation;
+use crate::vocab::FileId;
+use crate::vocab::Generation;
 
 /// Tuning of the read path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! The address file EF(ID#Address) `3F00 DF01 4033` (spec §4.3) and its encoder.
 
-use crate::card::FileId;
 use crate::error::{ParseError, Parsed};
 use crate::files::identity::{Encoder, Lossy, Span, TlvFields, collect_fields, text_of};
+use crate::vocab::FileId;
 
 const WHAT: Parsed = Parsed::File(FileId::Address);
 
@@ -356,25 +356,28 @@ mod tests {
     fn errors() {
         let bytes = specimen();
         let e = Address::parse(&bytes[..22]).unwrap_err();
-        assert_eq!(e.what, Parsed::File(FileId::Address));
-        assert_eq!(e.offset, 21);
-        assert_eq!(e.kind, ParseErrorKind::Truncated { needed: 3 });
+        assert_eq!(e.what(), Parsed::File(FileId::Address));
+        assert_eq!(e.offset(), 21);
+        assert_eq!(e.kind(), ParseErrorKind::Truncated { needed: 3 });
         let e = Address::parse(&bytes[..20]).unwrap_err();
-        assert_eq!(e.offset, 20);
-        assert_eq!(e.kind, ParseErrorKind::Truncated { needed: 1 });
+        assert_eq!(e.offset(), 20);
+        assert_eq!(e.kind(), ParseErrorKind::Truncated { needed: 1 });
         let e = Address::parse(&bytes[..19]).unwrap_err();
-        assert_eq!(e.kind, ParseErrorKind::Missing { tag: 2 });
-        assert_eq!(e.offset, 19);
-        assert_eq!(Address::parse(&[]).unwrap_err().kind, ParseErrorKind::Empty);
+        assert_eq!(e.kind(), ParseErrorKind::Missing { tag: 2 });
+        assert_eq!(e.offset(), 19);
         assert_eq!(
-            Address::parse(&[0; 117]).unwrap_err().kind,
+            Address::parse(&[]).unwrap_err().kind(),
+            ParseErrorKind::Empty
+        );
+        assert_eq!(
+            Address::parse(&[0; 117]).unwrap_err().kind(),
             ParseErrorKind::Empty
         );
         let mut dup = bytes[..34].to_vec();
         tlv::encode(&mut dup, 0x02, b"2000");
         let e = Address::parse(&dup).unwrap_err();
-        assert_eq!(e.kind, ParseErrorKind::UnexpectedTag { tag: 2 });
-        assert_eq!(e.offset, 34);
+        assert_eq!(e.kind(), ParseErrorKind::UnexpectedTag { tag: 2 });
+        assert_eq!(e.offset(), 34);
     }
 
     #[test]

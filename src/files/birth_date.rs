@@ -691,12 +691,12 @@ mod tests {
     #[test]
     fn rejections() {
         let e = |s: &str| BirthDate::parse(s).unwrap_err();
-        assert_eq!(e("").kind, ParseErrorKind::Empty);
-        assert_eq!(e("    ").kind, ParseErrorKind::Empty);
-        assert_eq!(e("03 XYZ 2001").offset, 3);
-        assert_eq!(e("03 XYZ 2001").kind, ParseErrorKind::BadText);
-        assert_eq!(e("32 JAN 2001").offset, 0);
-        assert_eq!(e("00 JAN 2001").kind, ParseErrorKind::BadText);
+        assert_eq!(e("").kind(), ParseErrorKind::Empty);
+        assert_eq!(e("    ").kind(), ParseErrorKind::Empty);
+        assert_eq!(e("03 XYZ 2001").offset(), 3);
+        assert_eq!(e("03 XYZ 2001").kind(), ParseErrorKind::BadText);
+        assert_eq!(e("32 JAN 2001").offset(), 0);
+        assert_eq!(e("00 JAN 2001").kind(), ParseErrorKind::BadText);
         assert!(BirthDate::parse("30 FEB 2001").is_err());
         assert!(BirthDate::parse("29 FEB 2001").is_err());
         assert!(BirthDate::parse("29 FEB 2004").is_ok());
@@ -711,7 +711,7 @@ mod tests {
         assert_eq!(
             BirthDate::parse_bytes(b"03 M\xFFI 2001")
                 .unwrap_err()
-                .offset,
+                .offset(),
             4
         );
         assert!(BirthDate::new(2001, Some(13), None).is_none());

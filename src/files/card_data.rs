@@ -5,8 +5,8 @@
 //! (spec §9.1, §9.2). Bytes 22–26 have two layouts: the V1 (applet 1.0/1.1) one and the 1.7/1.8
 //! one ([`AppletVersions`]).
 
-use super::Generation;
 use crate::error::{ParseError, ParseErrorKind, Parsed};
+use crate::vocab::Generation;
 
 /// The applet life cycle state, byte 27 of the GET CARD DATA answer (spec §9.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -14,9 +14,9 @@ use x509_cert::ext::pkix::name::DirectoryString;
 use x509_cert::name::Name;
 use x509_cert::time::Time;
 
-use crate::card::FileId;
 use crate::error::{ParseError, ParseErrorKind, Parsed};
 use crate::files::NationalNumber;
+use crate::vocab::FileId;
 
 // ---------------------------------------------------------------------------------------------
 // DER header helpers (shared with the other object parsers of this folder).
@@ -791,7 +791,7 @@ mod tests {
         assert!(!Certificate::is_absent(RSA));
         let err =
             Certificate::parse_file(FileId::NonRepudiationCertificate, &[0; 2500]).unwrap_err();
-        assert_eq!(err.what, Parsed::File(FileId::NonRepudiationCertificate));
+        assert_eq!(err.what(), Parsed::File(FileId::NonRepudiationCertificate));
     }
 
     #[test]
@@ -799,19 +799,19 @@ mod tests {
         for der in [RSA, EC, CA] {
             for len in 1..der.len() {
                 let err = Certificate::parse(&der[..len]).unwrap_err();
-                assert_eq!(err.what, Parsed::Certificate);
+                assert_eq!(err.what(), Parsed::Certificate);
                 assert!(
-                    matches!(err.kind, ParseErrorKind::Truncated { .. }),
+                    matches!(err.kind(), ParseErrorKind::Truncated { .. }),
                     "len {len}: {err:?}"
                 );
                 if len >= 4 {
                     assert_eq!(
-                        err.kind,
+                        err.kind(),
                         ParseErrorKind::Truncated {
                             needed: der.len() - len
                         }
                     );
-                    assert_eq!(err.offset, len);
+                    assert_eq!(err.offset(), len);
                 }
             }
         }
@@ -833,12 +833,12 @@ mod tests {
     #[test]
     fn bad_formats() {
         let err = Certificate::parse(&[0x31, 0x03, 1, 2, 3]).unwrap_err();
-        assert_eq!(err.kind, ParseErrorKind::BadFormat);
+        assert_eq!(err.kind(), ParseErrorKind::BadFormat);
         let err = Certificate::parse(&[0x30, 0x80, 0, 0]).unwrap_err();
-        assert_eq!(err.kind, ParseErrorKind::BadLength);
-        assert_eq!(err.offset, 1);
+        assert_eq!(err.kind(), ParseErrorKind::BadLength);
+        assert_eq!(err.offset(), 1);
         let err = Certificate::parse(&[0x30, 0x03, 0x02, 0x01, 0x00]).unwrap_err();
-        assert!(matches!(err.kind, ParseErrorKind::Der(_)), "{err:?}");
+        assert!(matches!(err.kind(), ParseErrorKind::Der(_)), "{err:?}");
         // Trailing non-zero bytes after the DER are ignored (eid-mw trims by DER length).
         let mut file = EC.to_vec();
         file.extend_from_slice(&[0xFF; 7]);

@@ -189,22 +189,22 @@ mod tests {
     #[test]
     fn rejects_impossible_and_malformed_dates() {
         let e = |s: &[u8]| CardDate::parse(s).unwrap_err();
-        assert_eq!(e(b"31.02.2020").kind, ParseErrorKind::BadText);
+        assert_eq!(e(b"31.02.2020").kind(), ParseErrorKind::BadText);
         assert!(CardDate::parse(b"29.02.1900").is_err());
         assert!(CardDate::parse(b"29.02.2023").is_err());
         assert!(CardDate::parse(b"31.04.2020").is_err());
         assert!(CardDate::parse(b"00.01.2020").is_err());
-        assert_eq!(e(b"01.13.2020").offset, 3);
-        assert_eq!(e(b"01.00.2020").offset, 3);
-        assert_eq!(e(b"01-01-2020").offset, 2);
-        assert_eq!(e(b"01.01-2020").offset, 5);
-        assert_eq!(e(b"01.01.20x0").offset, 8);
+        assert_eq!(e(b"01.13.2020").offset(), 3);
+        assert_eq!(e(b"01.00.2020").offset(), 3);
+        assert_eq!(e(b"01-01-2020").offset(), 2);
+        assert_eq!(e(b"01.01-2020").offset(), 5);
+        assert_eq!(e(b"01.01.20x0").offset(), 8);
         assert_eq!(
-            e(b"1.01.2020").kind,
+            e(b"1.01.2020").kind(),
             ParseErrorKind::Truncated { needed: 1 }
         );
-        assert_eq!(e(b"01.01.20200").kind, ParseErrorKind::BadText);
-        assert_eq!(e(b"").kind, ParseErrorKind::Truncated { needed: 10 });
+        assert_eq!(e(b"01.01.20200").kind(), ParseErrorKind::BadText);
+        assert_eq!(e(b"").kind(), ParseErrorKind::Truncated { needed: 10 });
         assert!(CardDate::parse(" 1.01.2020".as_bytes()).is_err());
         assert!(CardDate::parse_iso("2020-02-30").is_none());
         assert!(CardDate::parse_iso("05.07.2022").is_none());

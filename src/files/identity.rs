@@ -8,7 +8,6 @@
 //!
 //! [`IdentityBuilder`] writes an identity file (for the simulator and for round-trip tests).
 
-use crate::card::FileId;
 use crate::error::{ParseError, ParseErrorKind, Parsed};
 use crate::files::birth_date::BirthDate;
 use crate::files::codes::{
@@ -18,6 +17,7 @@ use crate::files::codes::{
 use crate::files::date::CardDate;
 use crate::files::numbers::{CardNumber, NationalNumber};
 use crate::tlv;
+use crate::vocab::FileId;
 
 const WHAT: Parsed = Parsed::File(FileId::Identity);
 
@@ -576,7 +576,7 @@ fn date_at(tag: u8, value: &[u8], offset: usize) -> Result<CardDate, ParseError>
                 },
             )
         } else {
-            ParseError::new(WHAT, offset + e.offset, e.kind)
+            ParseError::new(WHAT, offset + e.offset(), e.kind())
         }
     })
 }
@@ -1758,18 +1758,18 @@ mod tests {
         let bytes = specimen();
         // Cut inside the photo hash value (starts at 144, 32 bytes).
         let e = err(&bytes[..150]);
-        assert_eq!(e.what, Parsed::File(FileId::Identity));
-        assert_eq!(e.offset, 144);
-        assert_eq!(e.kind, ParseErrorKind::Truncated { needed: 26 });
+        assert_eq!(e.what(), Parsed::File(FileId::Identity));
+        assert_eq!(e.offset(), 144);
+        assert_eq!(e.kind(), ParseErrorKind::Truncated { needed: 26 });
         // Cut right after a tag byte.
         let e = err(&bytes[..143]);
-        assert_eq!(e.offset, 143);
-        assert_eq!(e.kind, ParseErrorKind::Truncated { needed: 1 });
+        assert_eq!(e.offset(), 143);
+        assert_eq!(e.kind(), ParseErrorKind::Truncated { needed: 1 });
         // Cut at an element boundary: the photo hash is missing.
         let e = err(&bytes[..142]);
-        assert_eq!(e.kind, ParseErrorKind::Missing { tag: 0x11 });
-        assert_eq!(e.offset, 142);
-        assert_eq!(e.what, Parsed::File(FileId::Identity));
+        assert_eq!(e.kind(), ParseErrorKind::Missing { tag: 0x11 });
+        assert_eq!(e.offset(), 142);
+        assert_eq!(e.what(), Parsed::File(FileId::Identity));
         for n in 0..bytes.len() {
             assert!(Identity::parse(&bytes[..n]).is_err(), "{n}");
         }
@@ -1778,8 +1778,8 @@ mod tests {
     #[test]
     fn oversized_input_and_thread_safety() {
         let e = err(&vec![0x01; 70_000]);
-        assert_eq!(e.kind, ParseErrorKind::BadLength);
-        assert_eq!(e.what, Parsed::File(FileId::Identity));
+        assert_eq!(e.kind(), ParseErrorKind::BadLength);
+        assert_eq!(e.what(), Parsed::File(FileId::Identity));
         fn send_sync<T: Send + Sync>() {}
         send_sync::<Identity>();
         send_sync::<IdentityBuilder>();
@@ -1787,9 +1787,9 @@ mod tests {
 
     #[test]
     fn empty_input() {
-        assert_eq!(err(&[]).kind, ParseErrorKind::Empty);
-        assert_eq!(err(&[0; 117]).kind, ParseErrorKind::Empty);
-        assert_eq!(err(&[0x00, 0x02, 0x00, 0x02]).kind, ParseErrorKind::Empty);
+        assert_eq!(err(&[]).kind(), ParseErrorKind::Empty);
+        assert_eq!(err(&[0; 117]).kind(), ParseErrorKind::Empty);
+        assert_eq!(err(&[0x00, 0x02, 0x00, 0x02]).kind(), ParseErrorKind::Empty);
     }
 
     #[test]
@@ -1797,11 +1797,11 @@ mod tests {
         for tag in IdentityTag::MANDATORY {
             let e = err(&without(tag.byte()));
             assert_eq!(
-                e.kind,
+                e.kind(),
                 ParseErrorKind::Missing { tag: tag.byte() },
                 "{tag:?}"
             );
-            assert_eq!(e.what, Parsed::File(FileId::Identity));
+            assert_eq!(e.what(), Parsed::File(FileId::Identity));
             assert!(tag.is_mandatory());
         }
         for tag in [0x08, 0x09, 0x0E, 0x10] {
@@ -1820,13 +1820,13 @@ mod tests {
         let check = |tag: u8, value: &[u8], kind: ParseErrorKind, delta: usize| {
             let bytes = with_value(tag, value);
             let e = err(&bytes);
-            assert_eq!(e.kind, kind, "tag {tag:#x}");
+            assert_eq!(e.kind(), kind, "tag {tag:#x}");
             assert_eq!(
-                e.offset,
+                e.offset(),
                 offset_of_value(&bytes, tag) + delta,
                 "tag {tag:#x}"
             );
-            assert_eq!(e.what, Parsed::File(FileId::Identity));
+            assert_eq!(e.what(), Parsed::File(FileId::Identity));
         };
         use ParseErrorKind::*;
         check(0x06, b"0105039996", BadValueLength { tag: 6, len: 10 }, 0);
@@ -1850,8 +1850,8 @@ mod tests {
         let mut bytes = specimen();
         tlv::encode(&mut bytes, 0x07, b"Again");
         let e = err(&bytes);
-        assert_eq!(e.kind, ParseErrorKind::UnexpectedTag { tag: 0x07 });
-        assert_eq!(e.offset, 176);
+        assert_eq!(e.kind(), ParseErrorKind::UnexpectedTag { tag: 0x07 });
+        assert_eq!(e.offset(), 176);
     }
 
     #[test]

@@ -27,14 +27,12 @@ pub use numbers::{CardNumber, CheckDigitRule, NationalNumber};
 // -- binary objects (owner: object parsers)
 mod card_data;
 mod certificate;
-mod generation;
 mod photo;
 mod public_key;
 mod token_info;
 
 pub use card_data::{AppletVersions, CardData, LifeCycle};
 pub use certificate::{Certificate, EcCurve, KeyKind, der_len};
-pub use generation::Generation;
 pub use photo::{Photo, jpeg_len};
 pub use public_key::BasicPublicKey;
 pub use token_info::{PersoVersions, TokenFlags, TokenInfo, UnknownElement};

@@ -4,8 +4,8 @@
 //! `0x11` holds a hash of the complete file (spec §7.4), so [`Photo::raw`] keeps the bytes
 //! exactly as read.
 
-use crate::card::FileId;
 use crate::error::{ParseError, ParseErrorKind, Parsed};
+use crate::vocab::FileId;
 
 const WHAT: Parsed = Parsed::File(FileId::Photo);
 
@@ -395,7 +395,7 @@ mod tests {
         // Cut anywhere after SOI: truncated (the walk needs more data) — never a panic.
         for len in 2..j.len() {
             let err = Photo::parse(&j[..len]).unwrap_err();
-            assert_eq!(err.what, what);
+            assert_eq!(err.what(), what);
             let ends_with_zero = j[len - 1] == 0;
             if !ends_with_zero {
                 assert_eq!(

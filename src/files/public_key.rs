@@ -10,8 +10,8 @@ use spki::ObjectIdentifier;
 
 use super::EcCurve;
 use super::certificate::{KeyKind, der_error, der_header};
-use crate::card::FileId;
 use crate::error::{ParseError, ParseErrorKind, Parsed};
+use crate::vocab::FileId;
 
 const WHAT: Parsed = Parsed::File(FileId::BasicPublicKey);
 
@@ -239,14 +239,14 @@ mod tests {
         let mut bad = P384.to_vec();
         bad[2] = 0x31;
         assert!(matches!(
-            BasicPublicKey::parse(&bad).unwrap_err().kind,
+            BasicPublicKey::parse(&bad).unwrap_err().kind(),
             ParseErrorKind::Der(_)
         ));
         for len in 1..P384.len() {
             let err = BasicPublicKey::parse(&P384[..len]).unwrap_err();
-            assert_eq!(err.what, what);
+            assert_eq!(err.what(), what);
             assert!(
-                matches!(err.kind, ParseErrorKind::Truncated { .. }),
+                matches!(err.kind(), ParseErrorKind::Truncated { .. }),
                 "{len}: {err:?}"
             );
         }

@@ -6,8 +6,8 @@
 //! (kept as data) and trailing bytes after the SEQUENCE.
 
 use super::certificate::der_header;
-use crate::card::FileId;
 use crate::error::{ParseError, ParseErrorKind, Parsed};
+use crate::vocab::FileId;
 
 const WHAT: Parsed = Parsed::File(FileId::TokenInfo);
 
@@ -425,7 +425,7 @@ mod tests {
             ParseError::new(what, 0, ParseErrorKind::Empty)
         );
         assert_eq!(
-            TokenInfo::parse(&[0; 41]).unwrap_err().kind,
+            TokenInfo::parse(&[0; 41]).unwrap_err().kind(),
             ParseErrorKind::Empty
         );
         let mut d = sample([4, 2, 0, 0]);
@@ -477,9 +477,9 @@ mod tests {
         let data = sample([4, 2, 0, 0]);
         for len in 1..data.len() {
             let err = TokenInfo::parse(&data[..len]).unwrap_err();
-            assert_eq!(err.what, Parsed::File(FileId::TokenInfo));
+            assert_eq!(err.what(), Parsed::File(FileId::TokenInfo));
             assert!(
-                matches!(err.kind, ParseErrorKind::Truncated { .. }),
+                matches!(err.kind(), ParseErrorKind::Truncated { .. }),
                 "{len}: {err:?}"
             );
         }

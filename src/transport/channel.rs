@@ -1,11 +1,12 @@
 //! The channel layer shared by every transport: T=0 `61xx`/`6Cxx` handling with bounded loops,
 //! APDU counting, and the privacy-preserving APDU observer (spec §1.4, §3.4, §10).
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::Transport;
-use crate::apdu::{Command, ResponseRef, Status, StatusWord};
-use crate::error::{Error, ProtocolViolation, Result};
+use crate::apdu::{Command, ResponseRef};
+use crate::error::{CardError, Error, ProtocolViolation, Result};
+use crate::vocab::{Status, StatusWord};
 
 /// Bounds on the channel's automatic loops. The defaults are generous for a Belpic card (the
 /// longest case-4 answer is a 256-byte RSA signature) and still stop a misbehaving card fast.
@@ -63,7 +64,8 @@ pub struct Channel<T> {
     privacy: ObserverPrivacy,
     secrets: Vec<Zeroizing<Vec<u8>>>,
     deferred: Option<Deferred>,
-    scratch: Vec<u8>,
+    /// Every R-APDU passes through here: zeroized after each exchange and on drop.
+    scratch: Zeroizing<Vec<u8>>,
     count: u64,
 }
 
@@ -77,7 +79,7 @@ impl<T: Transport> Channel<T> {
             privacy: ObserverPrivacy::default(),
             secrets: Vec::new(),
             deferred: None,
-            scratch: Vec::with_capacity(258),
+            scratch: Zeroizing::new(Vec::with_capacity(258)),
             count: 0,
         }
     }
@@ -177,25 +179,26 @@ impl<T: Transport> Channel<T> {
 
     /// One raw exchange: transmit, count, observe. Appends response data to `out`.
     fn exchange(&mut self, cmd: &Command, out: &mut Vec<u8>) -> Result<StatusWord> {
-        self.scratch.clear();
+        self.scratch.zeroize();
         let sent = self.transport.transmit(cmd.as_bytes(), &mut self.scratch);
         self.count += 1;
         if let Err(e) = sent {
-            self.scratch.clear();
-            return Err(e);
+            self.scratch.zeroize();
+            return Err(e.into());
         }
         let resp = ResponseRef::parse(&self.scratch, cmd.kind())?;
         if let Some(le) = cmd.le() {
             if resp.data.len() > le as usize {
                 let received = resp.data.len();
                 self.notify(cmd);
-                return Err(Error::Protocol {
+                return Err(CardError::Protocol {
                     command: cmd.kind(),
                     violation: ProtocolViolation::MoreDataThanRequested {
                         requested: le as usize,
                         received,
                     },
-                });
+                }
+                .into());
             }
         }
         out.extend_from_slice(resp.data);
@@ -210,10 +213,10 @@ impl<T: Transport> Channel<T> {
         };
         let command = cmd.masked_bytes();
         if let Some(deferred) = self.deferred.as_mut() {
-            deferred.push((command, Zeroizing::new(self.scratch.clone())));
+            deferred.push((command, Zeroizing::new(self.scratch.to_vec())));
             return;
         }
-        let mut response = Zeroizing::new(self.scratch.clone());
+        let mut response = Zeroizing::new(self.scratch.to_vec());
         if !self.privacy.reveal_national_number {
             let n = response.len().saturating_sub(2);
             if let Some(data) = response.get_mut(..n) {
@@ -241,10 +244,11 @@ impl<T: Transport> Channel<T> {
             match sw.status() {
                 Status::WrongLe(n) => {
                     if resends >= self.limits.max_wrong_le {
-                        return Err(Error::Protocol {
+                        return Err(CardError::Protocol {
                             command: command.kind(),
                             violation: ProtocolViolation::TooManyWrongLength { resends },
-                        });
+                        }
+                        .into());
                     }
                     resends += 1;
                     let again = if last_was_get_response {
@@ -256,10 +260,11 @@ impl<T: Transport> Channel<T> {
                 }
                 Status::BytesAvailable(n) => {
                     if rounds >= self.limits.max_get_response {
-                        return Err(Error::Protocol {
+                        return Err(CardError::Protocol {
                             command: command.kind(),
                             violation: ProtocolViolation::TooManyGetResponse { rounds },
-                        });
+                        }
+                        .into());
                     }
                     rounds += 1;
                     last_was_get_response = true;
@@ -268,12 +273,13 @@ impl<T: Transport> Channel<T> {
                 _ => return Ok(sw),
             }
             if out.len() - start > self.limits.max_response_len {
-                return Err(Error::Protocol {
+                return Err(CardError::Protocol {
                     command: command.kind(),
                     violation: ProtocolViolation::ResponseTooLong {
                         len: out.len() - start,
                     },
-                });
+                }
+                .into());
             }
         }
     }
@@ -293,10 +299,10 @@ impl<T: Transport> Channel<T> {
         if sw.is_success() {
             Ok(data)
         } else {
-            Err(Error::Status {
+            Err(Error::Card(crate::CardError::Status {
                 command: command.kind(),
                 sw,
-            })
+            }))
         }
     }
 
@@ -307,7 +313,8 @@ impl<T: Transport> Channel<T> {
         let r = f(self);
         let end = self.transport.end_transaction();
         match (r, end) {
-            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(e.into()),
             (Ok(v), Ok(())) => Ok(v),
         }
     }
@@ -315,7 +322,7 @@ impl<T: Transport> Channel<T> {
     /// Reset the card through the transport.
     pub fn reset(&mut self) -> Result<()> {
         self.deferred = None;
-        self.transport.reset()
+        Ok(self.transport.reset()?)
     }
 }
 
@@ -353,8 +360,8 @@ fn mask_secrets(data: &mut [u8], secrets: &[Zeroizing<Vec<u8>>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::CommandKind;
     use crate::transport::{ScriptStep, ScriptedTransport};
+    use crate::vocab::CommandKind;
     use std::sync::{Arc, Mutex};
 
     fn h(s: &str) -> Vec<u8> {
@@ -416,10 +423,10 @@ mod tests {
         let err = ch.transmit(&Command::get_card_data()).unwrap_err();
         assert!(matches!(
             err,
-            Error::Protocol {
+            Error::Card(crate::CardError::Protocol {
                 violation: ProtocolViolation::TooManyGetResponse { rounds: 64 },
                 ..
-            }
+            })
         ));
         assert_eq!(ch.apdu_count(), 65);
     }
@@ -431,10 +438,10 @@ mod tests {
         let err = ch.transmit(&Command::read_binary(0, 256)).unwrap_err();
         assert!(matches!(
             err,
-            Error::Protocol {
+            Error::Card(crate::CardError::Protocol {
                 violation: ProtocolViolation::TooManyWrongLength { resends: 2 },
                 ..
-            }
+            })
         ));
         assert_eq!(ch.apdu_count(), 3);
     }
@@ -447,7 +454,7 @@ mod tests {
         let mut ch = Channel::new(ScriptedTransport::new(vec![ScriptStep::any(&h("6A82"))]));
         let e = ch.transmit_ok(&Command::select_fid(0x1234)).unwrap_err();
         assert!(
-            matches!(e, Error::Status { command: CommandKind::Select, sw } if sw == StatusWord(0x6A82))
+            matches!(e, Error::Card(crate::CardError::Status { command: CommandKind::Select, sw }) if sw == StatusWord(0x6A82))
         );
     }
 
@@ -459,21 +466,21 @@ mod tests {
         let e = ch.transmit(&Command::read_binary(0, 2)).unwrap_err();
         assert!(matches!(
             e,
-            Error::Protocol {
+            Error::Card(crate::CardError::Protocol {
                 violation: ProtocolViolation::MoreDataThanRequested {
                     requested: 2,
                     received: 3
                 },
                 ..
-            }
+            })
         ));
         let mut ch = Channel::new(ScriptedTransport::new(vec![ScriptStep::any(&h("90"))]));
         assert!(matches!(
             ch.transmit(&Command::get_card_data()).unwrap_err(),
-            Error::Protocol {
+            Error::Card(crate::CardError::Protocol {
                 violation: ProtocolViolation::ResponseTooShort { len: 1 },
                 ..
-            }
+            })
         ));
     }
 
@@ -482,7 +489,10 @@ mod tests {
         let t = ScriptedTransport::new(vec![ScriptStep::any(&h("6110")), ScriptStep::Removed]);
         let mut ch = Channel::new(t);
         let cmd = Command::pso_compute_digital_signature(&[0; 32]).unwrap();
-        assert!(matches!(ch.transmit(&cmd).unwrap_err(), Error::CardRemoved));
+        assert!(matches!(
+            ch.transmit(&cmd).unwrap_err(),
+            Error::Transport(crate::TransportError::CardRemoved)
+        ));
     }
 
     #[test]

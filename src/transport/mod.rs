@@ -18,18 +18,20 @@ mod scripted;
 pub use channel::{Channel, ChannelLimits, Exchange, ObserverPrivacy};
 pub use scripted::{ScriptStep, ScriptedTransport};
 
-use crate::error::Result;
+use crate::error::TransportError;
+
+/// Result of a transport operation.
+pub type TransportResult<T = ()> = core::result::Result<T, TransportError>;
 
 /// A way to exchange APDUs with one card.
 ///
-/// Implementations report a pulled card as [`Error::CardRemoved`](crate::Error::CardRemoved)
-/// and a card reset by someone else as [`Error::CardReset`](crate::Error::CardReset); after
-/// either, the caller decides what to do (the library never re-sends a command by itself, and
+/// Implementations report a pulled card as [`TransportError::CardRemoved`] and a card reset by
+/// someone else as [`TransportError::CardReset`]; after either, the caller decides what to do (the library never re-sends a command by itself, and
 /// never a VERIFY).
 pub trait Transport {
     /// Send `command` (a complete C-APDU) and write the complete R-APDU (data followed by
     /// `SW1 SW2`) into `response`, which the implementation clears first.
-    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()>;
+    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> TransportResult;
 
     /// The ATR of the card, when the transport knows it.
     fn atr(&self) -> Option<&[u8]> {
@@ -40,53 +42,53 @@ pub trait Transport {
     /// [`Transport::end_transaction`]. Multi-APDU operations (reading a file, VERIFY + PSO:CDS)
     /// run inside one. Nesting is not supported. The default does nothing (transports with a
     /// single user).
-    fn begin_transaction(&mut self) -> Result<()> {
+    fn begin_transaction(&mut self) -> TransportResult {
         Ok(())
     }
 
     /// End the transaction begun by [`Transport::begin_transaction`], leaving the card as it is.
-    fn end_transaction(&mut self) -> Result<()> {
+    fn end_transaction(&mut self) -> TransportResult {
         Ok(())
     }
 
-    /// Reset the card (or reconnect to it after [`Error::CardReset`](crate::Error::CardReset)).
+    /// Reset the card (or reconnect to it after [`TransportError::CardReset`]).
     /// Afterwards the applet is selected, the MF is current and all PIN rights are gone
     /// (spec §1.3, §8.9).
-    fn reset(&mut self) -> Result<()>;
+    fn reset(&mut self) -> TransportResult;
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
-    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> TransportResult {
         (**self).transmit(command, response)
     }
     fn atr(&self) -> Option<&[u8]> {
         (**self).atr()
     }
-    fn begin_transaction(&mut self) -> Result<()> {
+    fn begin_transaction(&mut self) -> TransportResult {
         (**self).begin_transaction()
     }
-    fn end_transaction(&mut self) -> Result<()> {
+    fn end_transaction(&mut self) -> TransportResult {
         (**self).end_transaction()
     }
-    fn reset(&mut self) -> Result<()> {
+    fn reset(&mut self) -> TransportResult {
         (**self).reset()
     }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
-    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> TransportResult {
         (**self).transmit(command, response)
     }
     fn atr(&self) -> Option<&[u8]> {
         (**self).atr()
     }
-    fn begin_transaction(&mut self) -> Result<()> {
+    fn begin_transaction(&mut self) -> TransportResult {
         (**self).begin_transaction()
     }
-    fn end_transaction(&mut self) -> Result<()> {
+    fn end_transaction(&mut self) -> TransportResult {
         (**self).end_transaction()
     }
-    fn reset(&mut self) -> Result<()> {
+    fn reset(&mut self) -> TransportResult {
         (**self).reset()
     }
 }

@@ -14,8 +14,12 @@ use std::ffi::CString;
 use std::sync::mpsc;
 use std::thread;
 
-use super::Transport;
-use crate::error::{Error, Result, TransportFailure};
+use zeroize::{Zeroize, Zeroizing};
+
+use super::{Transport, TransportResult};
+use crate::error::{TransportError, TransportFailure};
+
+type Result<T> = TransportResult<T>;
 
 /// A reader and what is in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,43 +40,31 @@ impl ReaderInfo {
     }
 }
 
-/// ATR recognition with the Windows registration masks (spec §1.2): the pre-1.8 pattern
-/// `3B 98 xx 40 xx A5 03 01 01 01 AD 13 xx` and the exact 1.8 ATR.
-pub fn is_beid_atr(atr: &[u8]) -> bool {
-    const PATTERN: [u8; 13] = [
-        0x3B, 0x98, 0x00, 0x40, 0x00, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x00,
-    ];
-    const MASK: [u8; 13] = [
-        0xFF, 0xFF, 0x00, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00,
-    ];
-    atr == crate::card::ATR_APPLET_18
-        || (atr.len() == 13
-            && atr
-                .iter()
-                .zip(PATTERN.iter().zip(MASK.iter()))
-                .all(|(a, (p, m))| a & m == *p))
-}
+/// ATR recognition with the Windows registration masks (spec §1.2); see [`crate::vocab::is_beid_atr`].
+pub use crate::vocab::is_beid_atr;
 
 /// Map a PC/SC error to the crate's error (removed and reset cards get their own variants).
-pub fn map_error(e: pcsc::Error) -> Error {
+pub fn map_error(e: pcsc::Error) -> TransportError {
     use pcsc::Error as P;
     match e {
         P::RemovedCard | P::NoSmartcard | P::UnpoweredCard | P::UnresponsiveCard => {
-            Error::CardRemoved
+            TransportError::CardRemoved
         }
-        P::ResetCard => Error::CardReset,
-        P::NoReadersAvailable => Error::NoReader,
-        P::SharingViolation => Error::SharingViolation,
+        P::ResetCard => TransportError::CardReset,
+        P::NoReadersAvailable => TransportError::NoReader,
+        P::SharingViolation => TransportError::SharingViolation,
         P::NoService | P::ServiceStopped => {
-            Error::transport(TransportFailure::ServiceUnavailable, e)
+            TransportError::failure(TransportFailure::ServiceUnavailable, e)
         }
         P::ReaderUnavailable | P::UnknownReader => {
-            Error::transport(TransportFailure::ReaderUnavailable, e)
+            TransportError::failure(TransportFailure::ReaderUnavailable, e)
         }
-        P::ProtoMismatch | P::UnsupportedCard => Error::transport(TransportFailure::Protocol, e),
-        P::InsufficientBuffer => Error::transport(TransportFailure::BufferTooSmall, e),
-        P::NotTransacted => Error::transport(TransportFailure::Transaction, e),
-        other => Error::transport(TransportFailure::Other, other),
+        P::ProtoMismatch | P::UnsupportedCard => {
+            TransportError::failure(TransportFailure::Protocol, e)
+        }
+        P::InsufficientBuffer => TransportError::failure(TransportFailure::BufferTooSmall, e),
+        P::NotTransacted => TransportError::failure(TransportFailure::Transaction, e),
+        other => TransportError::failure(TransportFailure::Other, other),
     }
 }
 
@@ -110,7 +102,8 @@ pub fn readers() -> Result<Vec<ReaderInfo>> {
 }
 
 enum Request {
-    Transmit(Vec<u8>),
+    /// The command bytes, wiped when dropped (a VERIFY carries the PIN block).
+    Transmit(Zeroizing<Vec<u8>>),
     Begin,
     End,
     Reset,
@@ -140,7 +133,7 @@ impl PcscTransport {
     pub fn connect(reader: &str) -> Result<Self> {
         let ctx = pcsc::Context::establish(pcsc::Scope::User).map_err(map_error)?;
         let name = CString::new(reader)
-            .map_err(|e| Error::transport(TransportFailure::ReaderUnavailable, e))?;
+            .map_err(|e| TransportError::failure(TransportFailure::ReaderUnavailable, e))?;
         let card = ctx
             .connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::T0)
             .map_err(map_error)?;
@@ -150,7 +143,7 @@ impl PcscTransport {
         let worker = thread::Builder::new()
             .name("beid-pcsc".into())
             .spawn(move || worker(card, req_rx, rep_tx))
-            .map_err(|e| Error::transport(TransportFailure::Io, e))?;
+            .map_err(|e| TransportError::failure(TransportFailure::Io, e))?;
         Ok(PcscTransport {
             reader: reader.to_owned(),
             atr,
@@ -160,17 +153,17 @@ impl PcscTransport {
         })
     }
 
-    /// Connect to the first reader holding a card with a Belgian eID ATR. [`Error::NoReader`]
-    /// when there is no reader, [`Error::NoCard`] when no reader holds such a card.
+    /// Connect to the first reader holding a card with a Belgian eID ATR. [`TransportError::NoReader`]
+    /// when there is no reader, [`TransportError::NoCard`] when no reader holds such a card.
     pub fn connect_first() -> Result<Self> {
         let all = readers()?;
         if all.is_empty() {
-            return Err(Error::NoReader);
+            return Err(TransportError::NoReader);
         }
         let reader = all
             .iter()
             .find(|r| r.card_present && r.looks_like_beid())
-            .ok_or(Error::NoCard)?;
+            .ok_or(TransportError::NoCard)?;
         Self::connect(&reader.name)
     }
 
@@ -180,7 +173,7 @@ impl PcscTransport {
     }
 
     fn call(&mut self, req: Request) -> Result<Vec<u8>> {
-        let gone = || Error::transport(TransportFailure::Io, WorkerGone);
+        let gone = || TransportError::failure(TransportFailure::Io, WorkerGone);
         self.requests.send(req).map_err(|_| gone())?;
         let (data, atr) = self.replies.recv().map_err(|_| gone())??;
         if let Some(atr) = atr {
@@ -214,8 +207,13 @@ fn card_atr(card: &pcsc::Card) -> Result<Vec<u8>> {
 
 fn transmit(card: &pcsc::Card, cmd: &[u8]) -> Result<Vec<u8>> {
     let mut buf = [0u8; pcsc::MAX_BUFFER_SIZE];
-    let r = card.transmit(cmd, &mut buf).map_err(map_error)?;
-    Ok(r.to_vec())
+    let r = card
+        .transmit(cmd, &mut buf)
+        .map(<[u8]>::to_vec)
+        .map_err(map_error);
+    // The stack buffer may hold response data; never leave it behind.
+    buf.zeroize();
+    r
 }
 
 fn reconnect(card: &mut pcsc::Card) -> Result<Vec<u8>> {
@@ -249,7 +247,7 @@ fn worker(mut card: pcsc::Card, requests: mpsc::Receiver<Request>, replies: mpsc
                         };
                         let reply = match req {
                             Request::Transmit(cmd) => transmit(&tx, &cmd).map(|d| (d, None)),
-                            Request::Begin => Err(Error::transport(
+                            Request::Begin => Err(TransportError::failure(
                                 TransportFailure::Transaction,
                                 NestedTransaction,
                             )),
@@ -293,9 +291,9 @@ fn worker(mut card: pcsc::Card, requests: mpsc::Receiver<Request>, replies: mpsc
 struct NestedTransaction;
 
 impl Transport for PcscTransport {
-    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> TransportResult {
         response.clear();
-        let data = self.call(Request::Transmit(command.to_vec()))?;
+        let data = self.call(Request::Transmit(Zeroizing::new(command.to_vec())))?;
         response.extend_from_slice(&data);
         Ok(())
     }
@@ -304,15 +302,15 @@ impl Transport for PcscTransport {
         Some(&self.atr)
     }
 
-    fn begin_transaction(&mut self) -> Result<()> {
+    fn begin_transaction(&mut self) -> TransportResult {
         self.call(Request::Begin).map(drop)
     }
 
-    fn end_transaction(&mut self) -> Result<()> {
+    fn end_transaction(&mut self) -> TransportResult {
         self.call(Request::End).map(drop)
     }
 
-    fn reset(&mut self) -> Result<()> {
+    fn reset(&mut self) -> TransportResult {
         self.call(Request::Reset).map(drop)
     }
 }
@@ -323,8 +321,8 @@ mod tests {
 
     #[test]
     fn atr_masks() {
-        assert!(is_beid_atr(&crate::card::ATR_APPLET_18));
-        assert!(is_beid_atr(&crate::card::ATR_APPLET_17));
+        assert!(is_beid_atr(&crate::vocab::ATR_APPLET_18));
+        assert!(is_beid_atr(&crate::vocab::ATR_APPLET_17));
         assert!(is_beid_atr(&[
             0x3B, 0x98, 0x94, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x10
         ]));

@@ -2,8 +2,8 @@
 
 use std::collections::VecDeque;
 
-use super::Transport;
-use crate::error::{Error, Result, TransportFailure};
+use super::{Transport, TransportResult};
+use crate::error::{TransportError, TransportFailure};
 
 /// One step of a [`ScriptedTransport`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,9 +17,9 @@ pub enum ScriptStep {
         /// The raw response to return.
         response: Vec<u8>,
     },
-    /// The card is pulled: this and every later transmit fails with [`Error::CardRemoved`].
+    /// The card is pulled: this and every later transmit fails with [`TransportError::CardRemoved`].
     Removed,
-    /// The card was reset by someone else: this transmit fails with [`Error::CardReset`].
+    /// The card was reset by someone else: this transmit fails with [`TransportError::CardReset`].
     Reset,
 }
 
@@ -105,32 +105,26 @@ impl ScriptedTransport {
 }
 
 impl Transport for ScriptedTransport {
-    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> Result<()> {
+    fn transmit(&mut self, command: &[u8], response: &mut Vec<u8>) -> TransportResult {
         response.clear();
         if self.removed {
-            return Err(Error::CardRemoved);
+            return Err(TransportError::CardRemoved);
         }
         self.sent.push(command.to_vec());
         match self.steps.pop_front() {
-            None => Err(Error::Transport {
-                kind: TransportFailure::ScriptExhausted,
-                source: None,
-            }),
+            None => Err(TransportError::bare(TransportFailure::ScriptExhausted)),
             Some(ScriptStep::Removed) => {
                 self.removed = true;
-                Err(Error::CardRemoved)
+                Err(TransportError::CardRemoved)
             }
-            Some(ScriptStep::Reset) => Err(Error::CardReset),
+            Some(ScriptStep::Reset) => Err(TransportError::CardReset),
             Some(ScriptStep::Respond {
                 expect,
                 response: r,
             }) => {
                 if let Some(e) = expect {
                     if e != command {
-                        return Err(Error::Transport {
-                            kind: TransportFailure::ScriptMismatch,
-                            source: None,
-                        });
+                        return Err(TransportError::bare(TransportFailure::ScriptMismatch));
                     }
                 }
                 response.extend_from_slice(&r);
@@ -143,9 +137,9 @@ impl Transport for ScriptedTransport {
         self.atr.as_deref()
     }
 
-    fn reset(&mut self) -> Result<()> {
+    fn reset(&mut self) -> TransportResult {
         if self.removed {
-            return Err(Error::CardRemoved);
+            return Err(TransportError::CardRemoved);
         }
         self.resets += 1;
         Ok(())

@@ -1,0 +1,117 @@
+//! Errors of the card protocol: the card refused a command, broke the T=0 protocol, or is not
+//! a Belgian eID (spec §3, §9, §10).
+
+use crate::vocab::{CommandKind, FileId, StatusWord};
+
+/// The card answered, but not as the operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CardError {
+    /// The card answered a command with a status word the operation cannot continue after.
+    #[error("{command} failed with status {sw}")]
+    Status {
+        /// The command that failed.
+        command: CommandKind,
+        /// The status word the card returned.
+        sw: StatusWord,
+    },
+    /// The card broke the protocol (too many GET RESPONSE rounds, an answer longer than asked, …).
+    #[error("protocol violation during {command}: {violation}")]
+    Protocol {
+        /// The command being processed.
+        command: CommandKind,
+        /// What went wrong.
+        violation: ProtocolViolation,
+    },
+    /// The Belpic applet could not be selected: this is not a Belgian eID card.
+    #[error("not a Belgian eID card (applet select answered {sw})")]
+    NotBeid {
+        /// The status word of the applet SELECT.
+        sw: StatusWord,
+    },
+    /// The requested file does not exist on this card.
+    #[error("file {0} not found on the card")]
+    FileNotFound(FileId),
+}
+
+/// How a card broke the transmission protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProtocolViolation {
+    /// The response had fewer than the two status bytes.
+    ResponseTooShort {
+        /// Length received.
+        len: usize,
+    },
+    /// More `61xx` rounds than the channel allows.
+    TooManyGetResponse {
+        /// Rounds performed.
+        rounds: u16,
+    },
+    /// More `6Cxx` re-sends than the channel allows.
+    TooManyWrongLength {
+        /// Re-sends performed.
+        resends: u16,
+    },
+    /// The assembled response exceeded the channel's limit.
+    ResponseTooLong {
+        /// Bytes assembled so far.
+        len: usize,
+    },
+    /// The card returned more data than Le asked for.
+    MoreDataThanRequested {
+        /// Le of the command.
+        requested: usize,
+        /// Bytes received.
+        received: usize,
+    },
+    /// A file grew past the reader's safety limit.
+    FileTooLarge {
+        /// Bytes read so far.
+        len: usize,
+    },
+    /// A READ BINARY returned no data and no end-of-file status.
+    EmptyRead {
+        /// Offset of the read.
+        offset: usize,
+    },
+    /// The response length does not match what the command implies (e.g. GET CARD DATA).
+    UnexpectedLength {
+        /// Expected length.
+        expected: usize,
+        /// Received length.
+        received: usize,
+    },
+}
+
+impl core::fmt::Display for ProtocolViolation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ProtocolViolation::ResponseTooShort { len } => {
+                write!(f, "response of {len} bytes has no status word")
+            }
+            ProtocolViolation::TooManyGetResponse { rounds } => {
+                write!(f, "gave up after {rounds} GET RESPONSE rounds")
+            }
+            ProtocolViolation::TooManyWrongLength { resends } => {
+                write!(f, "gave up after {resends} 6Cxx re-sends")
+            }
+            ProtocolViolation::ResponseTooLong { len } => {
+                write!(f, "response exceeded the limit at {len} bytes")
+            }
+            ProtocolViolation::MoreDataThanRequested {
+                requested,
+                received,
+            } => write!(f, "asked for {requested} bytes, received {received}"),
+            ProtocolViolation::FileTooLarge { len } => {
+                write!(f, "file exceeded the size limit at {len} bytes")
+            }
+            ProtocolViolation::EmptyRead { offset } => {
+                write!(f, "empty READ BINARY answer at offset {offset}")
+            }
+            ProtocolViolation::UnexpectedLength { expected, received } => {
+                write!(f, "expected {expected} bytes, received {received}")
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Errors about the cardholder PIN (spec §8.1–§8.3).
+
+/// A PIN operation failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PinError {
+    /// A PIN was rejected before any APDU was sent (it never costs a try).
+    #[error("invalid PIN: {0}")]
+    InvalidFormat(PinFormatError),
+}
+
+/// Why a PIN was refused before it reached the card (spec §8.1, §8.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PinFormatError {
+    /// Fewer than 4 or more than 12 digits.
+    Length {
+        /// The number of characters given.
+        len: usize,
+    },
+    /// A character that is not an ASCII digit, at this position.
+    NotADigit {
+        /// Zero-based position of the offending character.
+        position: usize,
+    },
+}
+
+impl core::fmt::Display for PinFormatError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            PinFormatError::Length { len } => write!(f, "{len} digits (4 to 12 allowed)"),
+            PinFormatError::NotADigit { position } => {
+                write!(f, "character {position} is not a digit")
+            }
+        }
+    }
+}
