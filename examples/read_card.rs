@@ -97,13 +97,13 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn print(c: &CardContents, source: &str, reveal: bool) {
-    let id = &c.identity;
+    let id = &c.identity();
     let nn = id.national_number();
     println!("Source            : {source}");
     println!(
         "Card              : {} (chip {})",
         c.generation(),
-        hex(c.card_data.serial())
+        hex(c.card_data().serial())
     );
     println!(
         "Document          : {} no. {}",
@@ -135,7 +135,7 @@ fn print(c: &CardContents, source: &str, reveal: bool) {
     } else {
         println!("National number   : {nn} (use --show-national-number to reveal)");
     }
-    let a = &c.address;
+    let a = &c.address();
     println!(
         "Address           : {}, {} {}",
         a.street_and_number(),
@@ -144,18 +144,18 @@ fn print(c: &CardContents, source: &str, reveal: bool) {
     );
     println!(
         "Photo             : {} bytes JPEG{}",
-        c.photo.jpeg().len(),
-        match (c.photo.width(), c.photo.height()) {
+        c.photo().jpeg().len(),
+        match (c.photo().width(), c.photo().height()) {
             (Some(w), Some(h)) => format!(", {w}×{h}"),
             _ => String::new(),
         }
     );
     for (label, cert) in [
-        ("Authentication", &c.authentication_certificate),
-        ("Non-repudiation", &c.non_repudiation_certificate),
-        ("CA", &c.ca_certificate),
-        ("Root", &c.root_certificate),
-        ("RRN", &c.rrn_certificate),
+        ("Authentication", &c.authentication_certificate()),
+        ("Non-repudiation", &c.non_repudiation_certificate()),
+        ("CA", &c.ca_certificate()),
+        ("Root", &c.root_certificate()),
+        ("RRN", &c.rrn_certificate()),
     ] {
         match cert {
             Some(cert) => println!(
@@ -197,9 +197,10 @@ fn main() -> ExitCode {
                 });
             }
         }
-        let contents = card.read_all_with_progress(|p| {
+        card.set_progress(|p| {
             eprint!("\rreading… {:>3}%", p.bytes * 100 / p.expected.max(1));
-        })?;
+        });
+        let contents = card.read_all()?;
         eprintln!(
             "\rread {} bytes in {} APDUs",
             contents.raw().total_len(),

@@ -33,7 +33,7 @@ pub mod tlv;
 pub mod transport;
 pub mod vocab;
 
-pub use card::{BeidCard, CardContents, RawCardContents, ReadOptions};
+pub use card::{BeidCard, CardContents, OpenOptions, RawCardContents, ReadOptions};
 pub use error::{
     ArgumentError, CardError, Error, ParseError, ParseErrorKind, Parsed, PinError, PinFormatError,
     ProtocolViolation, Result, TransportError, TransportFailure,

@@ -787,7 +787,7 @@ fn every_file_with_every_host_chunk(g: Gen) {
     for chunk in [252u16, 128, 255, 250] {
         let vc = g.citizen.card().unwrap();
         let opts = beid::ReadOptions::default().with_chunk(chunk);
-        let mut card = BeidCard::open_with(vc, opts).unwrap();
+        let mut card = beid::OpenOptions::new().read(opts).open(vc).unwrap();
         let r = card.read_raw().unwrap();
         assert_eq!(r.files, reference.files, "chunk {chunk}");
     }
@@ -1669,9 +1669,9 @@ fn files(g: Gen) {
         let contents = card.read_all().unwrap();
         assert_eq!(contents.generation(), g.generation);
         let kids = profile == g.kids;
-        assert_eq!(contents.authentication_certificate.is_none(), kids);
-        assert_eq!(contents.non_repudiation_certificate.is_none(), kids);
-        assert_eq!(contents.basic_public_key.is_some(), g.is_ec());
+        assert_eq!(contents.authentication_certificate().is_none(), kids);
+        assert_eq!(contents.non_repudiation_certificate().is_none(), kids);
+        assert_eq!(contents.basic_public_key().is_some(), g.is_ec());
 
         let mut ch = Channel::new(card.into_transport());
         // Identity: exact size, no padding.
@@ -1693,8 +1693,11 @@ fn files(g: Gen) {
         } else {
             &digest::SHA256
         };
-        assert_eq!(contents.identity.photo_hash(), &sha(photo_hash, &photo)[..]);
-        assert_eq!(contents.photo.jpeg(), &photo[..]);
+        assert_eq!(
+            contents.identity().photo_hash(),
+            &sha(photo_hash, &photo)[..]
+        );
+        assert_eq!(contents.photo().jpeg(), &photo[..]);
 
         // Certificate files: DER + 50 / 1100 zero bytes; absent: 1300 / 2500 zero bytes.
         let (pad, absent) = if g.is_ec() { (1100, 2500) } else { (50, 1300) };
@@ -1749,13 +1752,13 @@ fn files(g: Gen) {
             let puk = full_file(&mut ch, FileId::BasicPublicKey);
             assert_eq!(puk.len(), 120);
             assert_eq!(
-                contents.identity.basic_key_hash(),
+                contents.identity().basic_key_hash(),
                 Some(&sha(&digest::SHA384, &puk)[..])
             );
-            assert_eq!(contents.basic_public_key.as_ref().unwrap().raw(), &puk[..]);
+            assert_eq!(contents.basic_public_key().unwrap().raw(), &puk[..]);
         } else {
             assert_eq!(select_path(&mut ch, &FileId::BasicPublicKey.path()), 0x6A82);
-            assert_eq!(contents.identity.basic_key_hash(), None);
+            assert_eq!(contents.identity().basic_key_hash(), None);
         }
 
         // PKCS#15 (spec §11).
@@ -1788,7 +1791,7 @@ fn files(g: Gen) {
             &token[23..37],
             &hex("80 06 42 45 4C 50 49 43 03 02 04 30 9E 04")[..]
         );
-        assert_eq!(&token[7..23], contents.card_data.serial());
+        assert_eq!(&token[7..23], contents.card_data().serial());
         let cdf = full_file(&mut ch, FileId::Cdf);
         let cdf_entries = cdf_literal(g.is_ec(), !kids);
         assert_eq!(&cdf[..cdf_entries.len()], &cdf_entries[..], "{profile}");
@@ -1863,7 +1866,7 @@ fn identity_and_address_signatures(g: Gen) {
     for profile in [g.citizen, g.kids] {
         let mut card = open(profile);
         let contents = card.read_all().unwrap();
-        let rrn = contents.rrn_certificate.as_ref().expect("RRN certificate");
+        let rrn = contents.rrn_certificate().expect("RRN certificate");
         let spki = rrn.subject_public_key_info_der();
         let identity = contents.raw().file(FileId::Identity).unwrap().to_vec();
         let address = card.read_file(FileId::Address).unwrap();

@@ -21,33 +21,37 @@ fn every_profile_reads_and_parses() {
         let mut c = BeidCard::open(card(p)).unwrap();
         assert_eq!(c.generation(), p.generation(), "{p}");
         let contents = c.read_all().unwrap();
-        let id = &contents.identity;
+        let id = &contents.identity();
         // One chip serial everywhere (spec §9.2).
-        assert_eq!(id.chip_number(), contents.card_data.serial(), "{p}");
+        assert_eq!(id.chip_number(), contents.card_data().serial(), "{p}");
         assert_eq!(
-            contents.token_info.serial(),
-            contents.card_data.serial(),
+            contents.token_info().serial(),
+            contents.card_data().serial(),
             "{p}"
         );
         assert!(!id.surname().is_empty());
         assert!(id.national_number().check_digits_valid(), "{p}");
-        assert!(contents.rrn_certificate.is_some());
-        assert!(contents.root_certificate.is_some());
-        assert!(contents.ca_certificate.is_some());
+        assert!(contents.rrn_certificate().is_some());
+        assert!(contents.root_certificate().is_some());
+        assert!(contents.ca_certificate().is_some());
         let kids = id.document_type().is_kids_card();
-        assert_eq!(contents.authentication_certificate.is_none(), kids, "{p}");
-        assert_eq!(contents.non_repudiation_certificate.is_none(), kids, "{p}");
-        if let Some(cert) = &contents.authentication_certificate {
+        assert_eq!(contents.authentication_certificate().is_none(), kids, "{p}");
+        assert_eq!(
+            contents.non_repudiation_certificate().is_none(),
+            kids,
+            "{p}"
+        );
+        if let Some(cert) = &contents.authentication_certificate() {
             assert_eq!(cert.holder_national_number(), Some(id.national_number()));
         }
         assert_eq!(
-            contents.basic_public_key.is_some(),
+            contents.basic_public_key().is_some(),
             p.generation() == Generation::Applet18,
             "{p}"
         );
-        assert!(contents.photo.jpeg().starts_with(&[0xFF, 0xD8]));
+        assert!(contents.photo().jpeg().starts_with(&[0xFF, 0xD8]));
         assert_eq!(
-            contents.address.content().last().map(|b| *b != 0),
+            contents.address().content().last().map(|b| *b != 0),
             Some(true)
         );
     }
@@ -65,15 +69,15 @@ fn builder_fields_come_back() {
         .build()
         .unwrap();
     let contents = BeidCard::open(vc).unwrap().read_all().unwrap();
-    let id = &contents.identity;
+    let id = &contents.identity();
     assert_eq!(id.surname(), "Peeters");
     assert_eq!(id.given_names(), "An Sofie");
     assert_eq!(id.birth_place(), "Brugge");
     let b = id.birth_date().unwrap();
     assert_eq!((b.year(), b.month(), b.day()), (1990, Some(2), Some(28)));
-    assert_eq!(contents.address.street_and_number(), "Markt 1");
-    assert_eq!(contents.address.zip(), "8000");
-    assert_eq!(contents.address.municipality(), "Brugge");
+    assert_eq!(contents.address().street_and_number(), "Markt 1");
+    assert_eq!(contents.address().zip(), "8000");
+    assert_eq!(contents.address().municipality(), "Brugge");
 }
 
 /// The fewest APDUs: one SELECT per file, and READ BINARY only as often as the content
@@ -111,7 +115,7 @@ fn observer_never_sees_the_national_number_unless_revealed() {
             s.extend_from_slice(e.response);
         });
         let contents = c.read_all().unwrap();
-        let nn = contents.identity.national_number();
+        let nn = contents.identity().national_number();
         let digits = nn.as_bytes();
         let seen = seen.lock().unwrap();
         let found = seen.windows(11).filter(|w| w == digits).count();
@@ -131,8 +135,11 @@ fn observer_never_sees_the_national_number_unless_revealed() {
 #[test]
 fn progress_is_monotonic_and_complete() {
     let mut c = BeidCard::open(card(Profile::Applet18Citizen)).unwrap();
-    let mut events = Vec::new();
-    let contents = c.read_all_with_progress(|p| events.push(*p)).unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    c.set_progress(move |p| sink.lock().unwrap().push(*p));
+    let contents = c.read_all().unwrap();
+    let events = seen.lock().unwrap();
     assert!(events.len() > 10);
     assert!(events.windows(2).all(|w| w[0].bytes <= w[1].bytes));
     assert!(events.iter().all(|e| e.bytes <= e.expected));
@@ -189,7 +196,9 @@ fn smaller_chunks_read_the_same_bytes() {
         .unwrap();
     for chunk in [252, 128, 250] {
         let opts = beid::ReadOptions::default().with_chunk(chunk);
-        let b = BeidCard::open_with(card(Profile::Applet18Citizen), opts)
+        let b = beid::OpenOptions::new()
+            .read(opts)
+            .open(card(Profile::Applet18Citizen))
             .unwrap()
             .read_raw()
             .unwrap();
@@ -207,5 +216,5 @@ fn contents_round_trip_through_serde() {
     let json = serde_json::to_string(&contents).unwrap();
     let back: beid::CardContents = serde_json::from_str(&json).unwrap();
     assert_eq!(back.raw(), contents.raw());
-    assert_eq!(back.identity, contents.identity);
+    assert_eq!(back.identity(), contents.identity());
 }

@@ -26,9 +26,11 @@ fuzz_target!(|data: &[u8]| {
         t = t.with_atr(&beid::vocab::ATR_APPLET_18);
     }
     let card = if flags & 2 == 2 {
-        beid::BeidCard::open_observed(t, |e| {
-            let _ = (e.command.len(), e.response.len(), e.sequence);
-        })
+        beid::OpenOptions::new()
+            .observer(|e| {
+                let _ = (e.command.len(), e.response.len(), e.sequence);
+            })
+            .open(t)
     } else {
         beid::BeidCard::open(t)
     };

@@ -91,33 +91,36 @@ impl core::fmt::Debug for RawCardContents {
 
 /// Everything read from a card, parsed, with the raw bytes kept beside it ([`CardContents::raw`]).
 ///
+/// The parsed views are read-only (accessors), so they can never drift from the raw bytes they
+/// were parsed from; to change a card, edit a [`RawCardContents`] and parse it again.
+///
 /// Certificates absent from the card (e.g. the holder certificates of a kids card, whose files
 /// are zero-filled, spec §2.2) are `None`, not errors.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CardContents {
     /// GET CARD DATA (serial, applet version, life cycle, …).
-    pub card_data: CardData,
+    card_data: CardData,
     /// EF(ID#RN).
-    pub identity: Identity,
+    identity: Identity,
     /// EF(ID#Address).
-    pub address: Address,
+    address: Address,
     /// EF(ID#Photo).
-    pub photo: Photo,
+    photo: Photo,
     /// EF(TokenInfo).
-    pub token_info: TokenInfo,
+    token_info: TokenInfo,
     /// EF(Cert#2), the authentication certificate.
-    pub authentication_certificate: Option<Certificate>,
+    authentication_certificate: Option<Certificate>,
     /// EF(Cert#3), the non-repudiation certificate.
-    pub non_repudiation_certificate: Option<Certificate>,
+    non_repudiation_certificate: Option<Certificate>,
     /// EF(Cert#4), the citizen / foreigner CA certificate.
-    pub ca_certificate: Option<Certificate>,
+    ca_certificate: Option<Certificate>,
     /// EF(Cert#6), the root CA certificate.
-    pub root_certificate: Option<Certificate>,
+    root_certificate: Option<Certificate>,
     /// EF(Cert#8), the national register certificate that signs identity and address.
-    pub rrn_certificate: Option<Certificate>,
+    rrn_certificate: Option<Certificate>,
     /// EF(PuK#1), the basic public key (applet 1.8).
-    pub basic_public_key: Option<BasicPublicKey>,
+    basic_public_key: Option<BasicPublicKey>,
     raw: RawCardContents,
 }
 
@@ -167,9 +170,69 @@ impl CardContents {
         })
     }
 
+    /// GET CARD DATA (serial, applet version, life cycle, …).
+    pub fn card_data(&self) -> &CardData {
+        &self.card_data
+    }
+
+    /// EF(ID#RN).
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// EF(ID#Address).
+    pub fn address(&self) -> &Address {
+        &self.address
+    }
+
+    /// EF(ID#Photo).
+    pub fn photo(&self) -> &Photo {
+        &self.photo
+    }
+
+    /// EF(TokenInfo).
+    pub fn token_info(&self) -> &TokenInfo {
+        &self.token_info
+    }
+
+    /// EF(Cert#2), the authentication certificate.
+    pub fn authentication_certificate(&self) -> Option<&Certificate> {
+        self.authentication_certificate.as_ref()
+    }
+
+    /// EF(Cert#3), the non-repudiation certificate.
+    pub fn non_repudiation_certificate(&self) -> Option<&Certificate> {
+        self.non_repudiation_certificate.as_ref()
+    }
+
+    /// EF(Cert#4), the citizen / foreigner CA certificate.
+    pub fn ca_certificate(&self) -> Option<&Certificate> {
+        self.ca_certificate.as_ref()
+    }
+
+    /// EF(Cert#6), the root CA certificate.
+    pub fn root_certificate(&self) -> Option<&Certificate> {
+        self.root_certificate.as_ref()
+    }
+
+    /// EF(Cert#8), the national register certificate that signs identity and address.
+    pub fn rrn_certificate(&self) -> Option<&Certificate> {
+        self.rrn_certificate.as_ref()
+    }
+
+    /// EF(PuK#1), the basic public key (applet 1.8).
+    pub fn basic_public_key(&self) -> Option<&BasicPublicKey> {
+        self.basic_public_key.as_ref()
+    }
+
     /// The raw bytes everything was parsed from.
     pub fn raw(&self) -> &RawCardContents {
         &self.raw
+    }
+
+    /// Give the raw bytes back (e.g. to modify a file and parse again).
+    pub fn into_raw(self) -> RawCardContents {
+        self.raw
     }
 
     /// The identity signature file (EF(SGN#RN)) as read, padding included (spec §7.2).

@@ -7,14 +7,16 @@
 //! // `transport` is any `beid::transport::Transport`: a PC/SC reader or the simulator.
 //! let mut card = beid::BeidCard::open(transport)?;
 //! let contents = card.read_all()?;
-//! println!("{} {}", contents.identity.given_names(), contents.identity.surname());
+//! println!("{} {}", contents.identity().given_names(), contents.identity().surname());
 //! # Ok(()) }
 //! ```
 
 mod contents;
+mod options;
 mod read;
 
 pub use contents::{CardContents, RawCardContents};
+pub use options::OpenOptions;
 pub use read::ReadOptions;
 
 use zeroize::Zeroizing;
@@ -45,7 +47,20 @@ pub struct BeidCard<T: Transport> {
     channel: Channel<T>,
     card_data: CardData,
     options: ReadOptions,
+    progress: Option<options::ProgressFn>,
     selected: Option<FileId>,
+}
+
+/// Which form of GET CARD DATA to send (spec §9.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CardDataForm {
+    /// `80 E4 00 00 1C`: 28 bytes, every generation.
+    #[default]
+    Short,
+    /// `80 E4 00 01 1F`: the 28 bytes plus the PIN tries left (applet 1.8 only; spends no
+    /// try). A 1.7 card answers `6B 00`.
+    WithPinCounter,
 }
 
 impl<T: Transport> core::fmt::Debug for BeidCard<T> {
@@ -58,32 +73,39 @@ impl<T: Transport> core::fmt::Debug for BeidCard<T> {
 }
 
 impl<T: Transport> BeidCard<T> {
-    /// Open the card with default [`ReadOptions`].
+    /// Open the card with default options: select the applet and read the card data
+    /// (2 APDUs). To set read options, an observer or a progress callback, use
+    /// [`OpenOptions`].
     pub fn open(transport: T) -> Result<Self> {
-        Self::open_with(transport, ReadOptions::default())
+        OpenOptions::new().open(transport)
     }
 
-    /// Open the card: select the applet and read the card data (2 APDUs).
+    /// Open the card with these read options.
+    #[deprecated(note = "use `beid::OpenOptions::new().read(options).open(transport)`")]
     pub fn open_with(transport: T, options: ReadOptions) -> Result<Self> {
-        Self::from_channel(Channel::new(transport), options)
+        OpenOptions::new().read(options).open(transport)
     }
 
-    /// Same as [`BeidCard::open`] with an observer installed before the first APDU.
+    /// Open the card with an observer installed before the first APDU.
+    #[deprecated(note = "use `beid::OpenOptions::new().observer(observer).open(transport)`")]
     pub fn open_observed(
         transport: T,
         observer: impl FnMut(&Exchange<'_>) + Send + 'static,
     ) -> Result<Self> {
-        let mut channel = Channel::new(transport);
-        channel.set_observer(observer);
-        Self::from_channel(channel, ReadOptions::default())
+        OpenOptions::new().observer(observer).open(transport)
     }
 
-    fn from_channel(mut channel: Channel<T>, options: ReadOptions) -> Result<Self> {
+    pub(crate) fn from_channel(
+        mut channel: Channel<T>,
+        options: ReadOptions,
+        progress: Option<options::ProgressFn>,
+    ) -> Result<Self> {
         let card_data = channel.in_transaction(Self::handshake)?;
         Ok(BeidCard {
             channel,
             card_data,
             options,
+            progress,
             selected: None,
         })
     }
@@ -320,14 +342,22 @@ impl<T: Transport> BeidCard<T> {
     }
 
     /// Read every file of the card as raw bytes, inside one transaction.
+    /// Reports progress to the callback set with [`OpenOptions::progress`] or
+    /// [`BeidCard::set_progress`].
     pub fn read_raw(&mut self) -> Result<RawCardContents> {
-        self.read_raw_with_progress(|_| {})
+        let mut progress = self.progress.take();
+        let r = self.read_raw_reporting(&mut |p| {
+            if let Some(f) = progress.as_mut() {
+                f(p);
+            }
+        });
+        self.progress = progress;
+        r
     }
 
-    /// [`BeidCard::read_raw`] with a progress callback.
-    pub fn read_raw_with_progress(
+    fn read_raw_reporting(
         &mut self,
-        mut progress: impl FnMut(&Progress),
+        progress: &mut dyn FnMut(&Progress),
     ) -> Result<RawCardContents> {
         let generation = self.generation();
         let files = contents::files_to_read(generation);
@@ -372,21 +402,23 @@ impl<T: Transport> BeidCard<T> {
         CardContents::from_raw(self.read_raw()?)
     }
 
-    /// [`BeidCard::read_all`] with a progress callback (bytes so far / expected).
-    pub fn read_all_with_progress(
-        &mut self,
-        progress: impl FnMut(&Progress),
-    ) -> Result<CardContents> {
-        CardContents::from_raw(self.read_raw_with_progress(progress)?)
+    /// Set (or replace) the progress callback of [`BeidCard::read_raw`] and
+    /// [`BeidCard::read_all`].
+    pub fn set_progress(&mut self, progress: impl FnMut(&Progress) + Send + 'static) {
+        self.progress = Some(Box::new(progress));
+    }
+
+    /// Remove the progress callback.
+    pub fn clear_progress(&mut self) {
+        self.progress = None;
     }
 
     /// Send GET CARD DATA again (e.g. the 1.8 long form for the PIN counter, which spends no
     /// try). Returns the parsed answer.
-    pub fn get_card_data(&mut self, extended: bool) -> Result<CardData> {
-        let cmd = if extended {
-            Command::get_card_data_extended()
-        } else {
-            Command::get_card_data()
+    pub fn get_card_data(&mut self, form: CardDataForm) -> Result<CardData> {
+        let cmd = match form {
+            CardDataForm::Short => Command::get_card_data(),
+            CardDataForm::WithPinCounter => Command::get_card_data_extended(),
         };
         let data = self.channel.transmit_ok(&cmd)?;
         Ok(CardData::parse(&data)?)
@@ -641,7 +673,7 @@ mod tests {
         let steps: Vec<ScriptStep> = std::iter::once(ScriptStep::any(&h("9000")))
             .chain((0..200).map(|_| ScriptStep::any(&ok(&[0x11; 256]))))
             .collect();
-        let mut card = BeidCard::open_with(script("18", steps), ReadOptions::default()).unwrap();
+        let mut card = BeidCard::open(script("18", steps)).unwrap();
         assert!(matches!(
             card.read_file(FileId::IdentitySignature),
             Err(Error::Card(crate::CardError::Protocol {
@@ -662,9 +694,10 @@ mod tests {
             steps.push(ScriptStep::any(&ok(c)));
         }
         steps.push(ScriptStep::any(&h("6B00"))); // 176 = 11 × 16: the end needs a probe
-        let mut card =
-            BeidCard::open_with(script("17", steps), ReadOptions::default().with_chunk(16))
-                .unwrap();
+        let mut card = OpenOptions::new()
+            .chunk(16)
+            .open(script("17", steps))
+            .unwrap();
         card.set_observer(move |e| {
             s2.lock()
                 .unwrap()
