@@ -2,22 +2,41 @@
 //!
 //! ## Layers
 //!
-//! Data flows one way, each layer only calling the one below:
+//! Data flows one way: a module uses only modules of its own layer or of the layers below it.
+//! The order is written in `src/LAYERS` and checked in CI (`../shared/tools/layers.py`); the
+//! simulator has its own `simulator/src/LAYERS`.
 //!
 //! ```text
-//!  tools (CLI, examples)                         — planned
-//!  verification (signatures, chains, chip)       — planned
-//!  files::*  tlv        pure parsers, data model — never talk to a card
-//!  card::BeidCard       card protocol: select, GET CARD DATA, read files, (PIN, sign: planned)
-//!  apdu::Command        one constructor per command; Response, StatusWord, Status
-//!  transport::Channel   T=0 61xx/6Cxx handling, observer with redaction, APDU count
-//!  transport::Transport bytes to a card: PC/SC (feature `pcsc`), simulator, scripts
+//!  beid CLI (crate beid-cli)                     — planned: its dependencies never reach `beid`
+//!  verify        signatures, photo, chains, chip, revocation   — planned (spec §7, §12.2)
+//!  card          BeidCard, OpenOptions, CardContents: select, GET CARD DATA, read files;
+//!                the PIN and signing session (VERIFY, MSE:SET, PSO:CDS) — planned (spec §8)
+//!  files  tlv    pure parsers and the data model; never talk to a card (spec §4–§9, §11)
+//!  transport     Transport trait (PC/SC behind `pcsc`, scripted, the simulator), Channel:
+//!                T=0 61xx/6Cxx handling, observer with redaction, APDU count (spec §1.4)
+//!  apdu          Command (one constructor per command), Response, ResponseRef (spec §3, §8, §9)
+//!  pin           Pin, PinBlock: validated before any APDU, zeroized (spec §8.1, §8.2)
+//!  error         Error = Transport | Card | Pin | Parse | Argument, each a layer's own type
+//!  vocab         FileId, Generation, ATRs, AIDs, StatusWord/Status, CommandKind, key and
+//!                algorithm references — imports nothing of the crate
 //! ```
 //!
-//! The simulator (`beid-simulator`) mirrors the card side with the same vocabulary
-//! ([`FileId`](crate::FileId), [`Status`](crate::apdu::Status), the TLV encoder) and plugs in as
-//! just another [`Transport`](crate::transport::Transport). Nothing above the transport knows
-//! about PC/SC.
+//! The parsers sit above the transport in this order although they do not use it: they are
+//! the model the card layer fills, and nothing below them needs them. The simulator
+//! (`beid-simulator`) mirrors the card side in the same vocabulary ([`FileId`](crate::FileId),
+//! [`Status`](crate::vocab::Status), the ATRs, the TLV encoder and the identity/address
+//! builders) and plugs in as just another [`Transport`](crate::transport::Transport). Nothing
+//! above the transport knows about PC/SC.
+//!
+//! ## Errors
+//!
+//! [`Error`](crate::Error) is `#[non_exhaustive]`; each variant carries one layer's error:
+//! [`TransportError`](crate::TransportError) (card removed or reset, no reader, PC/SC failure —
+//! what [`Transport`](crate::transport::Transport) itself returns),
+//! [`CardError`](crate::CardError) (status word of a refused command, protocol violation, not a
+//! Belgian eID, file not found), [`PinError`](crate::PinError),
+//! [`ParseError`](crate::ParseError) (`Copy`: what, byte offset, why) and
+//! [`ArgumentError`](crate::ArgumentError) for caller mistakes detected before any APDU.
 //!
 //! ## Reading with few APDUs
 //!

@@ -80,7 +80,7 @@ impl Response {
         self.sw.status()
     }
 
-    /// `Ok(self)` on `90 00`, otherwise [`Error::Status`] naming `command`.
+    /// `Ok(self)` on `90 00`, otherwise [`CardError::Status`] naming `command`.
     pub fn success(self, command: CommandKind) -> Result<Self> {
         if self.sw.is_success() {
             Ok(self)

@@ -292,7 +292,7 @@ impl<T: Transport> Channel<T> {
     }
 
     /// Send a command that must end in `90 00`; other status words become
-    /// [`Error::Status`]. Returns the response data.
+    /// [`CardError::Status`]. Returns the response data.
     pub fn transmit_ok(&mut self, command: &Command) -> Result<Zeroizing<Vec<u8>>> {
         let mut data = Zeroizing::new(Vec::new());
         let sw = self.transmit_into(command, &mut data)?;
