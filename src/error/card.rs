@@ -75,13 +75,6 @@ pub enum ProtocolViolation {
         /// Offset of the read.
         offset: usize,
     },
-    /// The response length does not match what the command implies (e.g. GET CARD DATA).
-    UnexpectedLength {
-        /// Expected length.
-        expected: usize,
-        /// Received length.
-        received: usize,
-    },
 }
 
 impl core::fmt::Display for ProtocolViolation {
@@ -108,9 +101,6 @@ impl core::fmt::Display for ProtocolViolation {
             }
             ProtocolViolation::EmptyRead { offset } => {
                 write!(f, "empty READ BINARY answer at offset {offset}")
-            }
-            ProtocolViolation::UnexpectedLength { expected, received } => {
-                write!(f, "expected {expected} bytes, received {received}")
             }
         }
     }

@@ -19,10 +19,6 @@ pub enum Parsed {
     BirthDate,
     /// A `DD.MM.YYYY` date string.
     Date,
-    /// A JPEG image.
-    Photo,
-    /// A subject public key info.
-    PublicKey,
 }
 
 impl core::fmt::Display for Parsed {
@@ -34,8 +30,6 @@ impl core::fmt::Display for Parsed {
             Parsed::Certificate => f.write_str("certificate"),
             Parsed::BirthDate => f.write_str("birth date"),
             Parsed::Date => f.write_str("date"),
-            Parsed::Photo => f.write_str("photo"),
-            Parsed::PublicKey => f.write_str("public key"),
         }
     }
 }
