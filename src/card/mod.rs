@@ -428,16 +428,9 @@ impl<T: Transport> BeidCard<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::scripted::unhex as h;
     use crate::transport::{ScriptStep, ScriptedTransport};
     use std::sync::{Arc, Mutex};
-
-    fn h(s: &str) -> Vec<u8> {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     const SERIAL: &str = "534C494E3366002A1122334455667788";
 

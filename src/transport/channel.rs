@@ -360,17 +360,10 @@ fn mask_secrets(data: &mut [u8], secrets: &[Zeroizing<Vec<u8>>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::scripted::unhex as h;
     use crate::transport::{ScriptStep, ScriptedTransport};
     use crate::vocab::CommandKind;
     use std::sync::{Arc, Mutex};
-
-    fn h(s: &str) -> Vec<u8> {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     #[test]
     fn get_response_chain_is_followed() {

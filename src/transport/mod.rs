@@ -13,7 +13,7 @@ mod channel;
 #[cfg(feature = "pcsc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pcsc")))]
 pub mod pcsc;
-mod scripted;
+pub(crate) mod scripted;
 
 pub use channel::{Channel, ChannelLimits, Exchange, ObserverPrivacy};
 pub use scripted::{ScriptStep, ScriptedTransport};

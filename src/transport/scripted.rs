@@ -145,3 +145,13 @@ impl Transport for ScriptedTransport {
         Ok(())
     }
 }
+
+/// Hex to bytes, spaces allowed (test helper shared by the crate's unit tests).
+#[cfg(test)]
+pub(crate) fn unhex(s: &str) -> Vec<u8> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
