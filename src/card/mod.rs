@@ -14,10 +14,14 @@
 mod contents;
 mod options;
 mod read;
+mod session;
 
 pub use contents::{CardContents, RawCardContents};
 pub use options::OpenOptions;
 pub use read::ReadOptions;
+pub use session::{
+    NonRepudiation, PinOutcome, PinStatus, Session, SignInput, Signature, ecdsa_der,
+};
 
 use zeroize::Zeroizing;
 
@@ -49,6 +53,8 @@ pub struct BeidCard<T: Transport> {
     options: ReadOptions,
     progress: Option<options::ProgressFn>,
     selected: Option<FileId>,
+    /// The security environment this library last set with MSE:SET (spec §8.7).
+    se: Option<(crate::vocab::KeyReference, crate::vocab::AlgorithmReference)>,
 }
 
 /// Which form of GET CARD DATA to send (spec §9.1).
@@ -107,6 +113,7 @@ impl<T: Transport> BeidCard<T> {
             options,
             progress,
             selected: None,
+            se: None,
         })
     }
 
@@ -131,6 +138,7 @@ impl<T: Transport> BeidCard<T> {
     /// Reset the card and open it again (after [`TransportError::CardReset`](crate::TransportError::CardReset), or to drop PIN rights).
     pub fn reconnect(&mut self) -> Result<()> {
         self.selected = None;
+        self.se = None;
         self.channel.reset()?;
         self.card_data = self.channel.in_transaction(Self::handshake)?;
         Ok(())
@@ -165,6 +173,7 @@ impl<T: Transport> BeidCard<T> {
     /// The APDU channel (for commands this type has no method for yet).
     pub fn channel(&mut self) -> &mut Channel<T> {
         self.selected = None;
+        self.se = None;
         &mut self.channel
     }
 

@@ -1,6 +1,6 @@
 //! Caller mistakes: arguments that no card could accept, reported before any APDU is sent.
 
-use crate::vocab::CommandKind;
+use crate::vocab::{CommandKind, Generation};
 
 /// An argument the caller gave cannot be encoded or sent; nothing reached the card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -15,6 +15,23 @@ pub enum ArgumentError {
         len: usize,
         /// Most bytes the command accepts.
         max: usize,
+    },
+    /// The card generation does not offer this (e.g. an algorithm of another generation, or
+    /// an empty VERIFY on a V1 card, where it would cost a try).
+    #[error("{command} is not available like this on {generation}")]
+    NotSupported {
+        /// The command that would be needed.
+        command: CommandKind,
+        /// The card's generation.
+        generation: Generation,
+    },
+    /// A digest whose length does not match its hash function.
+    #[error("digest of {len} bytes, {expected} expected")]
+    DigestLength {
+        /// Bytes the hash function produces.
+        expected: usize,
+        /// Bytes given.
+        len: usize,
     },
     /// The expected response length is outside `1..=256` (short APDUs, spec §3.2).
     #[error("{command}: Le {le} outside 1..=256")]

@@ -7,6 +7,18 @@ pub enum PinError {
     /// A PIN was rejected before any APDU was sent (it never costs a try).
     #[error("invalid PIN: {0}")]
     InvalidFormat(PinFormatError),
+    /// The card refused the PIN (`63 Cx`, spec §8.3); the counter was decremented.
+    #[error("wrong PIN, {tries_left} tries left")]
+    Wrong {
+        /// Tries left before the PIN blocks.
+        tries_left: u8,
+    },
+    /// The PIN is blocked (`69 83`, or `63 C0`).
+    #[error("PIN blocked")]
+    Blocked,
+    /// The operation needs a verified PIN and the card says it is not (`69 82`).
+    #[error("PIN not verified (security status not satisfied)")]
+    NotVerified,
 }
 
 /// Why a PIN was refused before it reached the card (spec §8.1, §8.2).

@@ -5,6 +5,7 @@
 //! (errors, APDUs, transports, parsers, the card protocol) and the simulator speak these words.
 
 mod aid;
+mod algorithm;
 mod atr;
 mod command_kind;
 mod file_id;
@@ -13,6 +14,7 @@ mod key;
 mod status;
 
 pub use aid::{BELPIC_APPLET_AID, ID_DF_AID, PKCS15_AID};
+pub use algorithm::{EcdsaAlgorithm, HashAlgorithm, RsaAlgorithm, SignatureAlgorithm};
 pub use atr::{ATR_APPLET_10, ATR_APPLET_17, ATR_APPLET_18, ATR_APPLET_BETA, is_beid_atr};
 pub use command_kind::CommandKind;
 pub use file_id::{FileId, PathBytes};

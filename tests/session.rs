@@ -1,0 +1,389 @@
+//! The card session against the simulator: PIN operations, signatures with both keys and every
+//! algorithm, verified by aws-lc-rs against the certificate read from the card; the
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+//! non-repudiation rule; APDU counts (spec §8).
+
+use aws_lc_rs::digest;
+use aws_lc_rs::signature::{self as sig, UnparsedPublicKey, VerificationAlgorithm};
+use beid::card::{PinOutcome, PinStatus, SignInput};
+use beid::vocab::{EcdsaAlgorithm, HashAlgorithm, RsaAlgorithm, SignatureAlgorithm};
+use beid::{BeidCard, Error, FileId, Generation, Pin, PinError, TransportError};
+use beid_simulator::{Faults, Profile, VirtualCard};
+
+const MSG: &[u8] = b"the document to sign";
+
+fn open(profile: Profile) -> BeidCard<VirtualCard> {
+    BeidCard::open(profile.card().unwrap()).unwrap()
+}
+
+fn spki(card: &mut BeidCard<VirtualCard>, file: FileId) -> Vec<u8> {
+    let bytes = card.read_file(file).unwrap();
+    beid::Certificate::parse(&bytes)
+        .unwrap()
+        .subject_public_key_info_der()
+        .to_vec()
+}
+
+fn hash(alg: &'static digest::Algorithm) -> Vec<u8> {
+    digest::digest(alg, MSG).as_ref().to_vec()
+}
+
+fn ok(alg: &'static dyn VerificationAlgorithm, spki: &[u8], signature: &[u8]) -> bool {
+    UnparsedPublicKey::new(alg, spki)
+        .verify(MSG, signature)
+        .is_ok()
+}
+
+#[test]
+fn wrong_pin_three_times_blocks_with_tries_left_on_the_way() {
+    for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
+        let mut card = open(profile);
+        let mut s = card.session().unwrap();
+        let wrong = Pin::new("9999").unwrap();
+        assert_eq!(
+            s.verify_pin(&wrong).unwrap(),
+            PinOutcome::Wrong { tries_left: 2 }
+        );
+        let second = s.verify_pin(&wrong).unwrap();
+        assert_eq!(second, PinOutcome::Wrong { tries_left: 1 });
+        assert!(second.is_last_try());
+        assert_eq!(s.verify_pin(&wrong).unwrap(), PinOutcome::Blocked);
+        assert_eq!(s.pin_status().unwrap(), PinStatus::Blocked);
+        // Even the right PIN is refused now.
+        assert_eq!(
+            s.verify_pin(&Pin::new("1234").unwrap()).unwrap(),
+            PinOutcome::Blocked
+        );
+    }
+}
+
+#[test]
+fn pin_status_spends_no_try() {
+    let mut card = open(Profile::Applet18Citizen);
+    let mut s = card.session().unwrap();
+    for _ in 0..5 {
+        assert_eq!(s.pin_status().unwrap(), PinStatus::TriesLeft(3));
+    }
+    drop(s);
+    let mut card = open(Profile::Applet17Citizen);
+    let mut s = card.session().unwrap();
+    for _ in 0..5 {
+        assert_eq!(
+            s.pin_status().unwrap(),
+            PinStatus::NotVerified { tries_left: 3 }
+        );
+    }
+    assert_eq!(
+        s.verify_pin(&Pin::new("1234").unwrap()).unwrap(),
+        PinOutcome::Verified
+    );
+    assert_eq!(s.pin_status().unwrap(), PinStatus::Verified);
+}
+
+#[test]
+fn change_pin_then_log_off() {
+    let mut card = open(Profile::Applet17Citizen);
+    let mut s = card.session().unwrap();
+    let old = Pin::new("1234").unwrap();
+    let new = Pin::new("567890").unwrap();
+    assert_eq!(
+        s.change_pin(&Pin::new("0000").unwrap(), &new).unwrap(),
+        PinOutcome::Wrong { tries_left: 2 }
+    );
+    assert_eq!(s.change_pin(&old, &new).unwrap(), PinOutcome::Verified);
+    s.log_off().unwrap();
+    assert_eq!(
+        s.verify_pin(&old).unwrap(),
+        PinOutcome::Wrong { tries_left: 2 }
+    );
+    assert_eq!(s.verify_pin(&new).unwrap(), PinOutcome::Verified);
+}
+
+#[test]
+fn authentication_key_every_algorithm_17() {
+    let mut card = open(Profile::Applet17Citizen);
+    let spki = spki(&mut card, FileId::AuthenticationCertificate);
+    let mut s = card.session().unwrap();
+    assert_eq!(
+        s.verify_pin(&Pin::new("1234").unwrap()).unwrap(),
+        PinOutcome::Verified
+    );
+    type Case = (
+        HashAlgorithm,
+        &'static digest::Algorithm,
+        Option<SignatureAlgorithm>,
+        &'static dyn VerificationAlgorithm,
+    );
+    let cases: [Case; 6] = [
+        (
+            HashAlgorithm::Sha256,
+            &digest::SHA256,
+            None,
+            &sig::RSA_PKCS1_2048_8192_SHA256,
+        ),
+        (
+            HashAlgorithm::Sha1,
+            &digest::SHA1_FOR_LEGACY_USE_ONLY,
+            None,
+            &sig::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+        ),
+        (
+            HashAlgorithm::Sha384,
+            &digest::SHA384,
+            None,
+            &sig::RSA_PKCS1_2048_8192_SHA384,
+        ),
+        (
+            HashAlgorithm::Sha512,
+            &digest::SHA512,
+            None,
+            &sig::RSA_PKCS1_2048_8192_SHA512,
+        ),
+        (
+            HashAlgorithm::Sha256,
+            &digest::SHA256,
+            Some(SignatureAlgorithm::Rsa(RsaAlgorithm::Pkcs1)),
+            &sig::RSA_PKCS1_2048_8192_SHA256,
+        ),
+        (
+            HashAlgorithm::Sha256,
+            &digest::SHA256,
+            Some(SignatureAlgorithm::Rsa(RsaAlgorithm::PssSha256)),
+            &sig::RSA_PSS_2048_8192_SHA256,
+        ),
+    ];
+    for (h, d, alg, verifier) in cases {
+        let digest = hash(d);
+        let signature = s
+            .sign_authentication(
+                SignInput::Digest {
+                    hash: h,
+                    digest: &digest,
+                },
+                alg,
+            )
+            .unwrap();
+        assert_eq!(signature.raw().len(), 256);
+        assert!(
+            ok(verifier, &spki, &signature.to_standard()),
+            "{h:?} {alg:?}"
+        );
+    }
+}
+
+#[test]
+fn authentication_key_every_algorithm_18() {
+    let mut card = open(Profile::Applet18Citizen);
+    let spki = spki(&mut card, FileId::AuthenticationCertificate);
+    let mut s = card.session().unwrap();
+    s.verify_pin(&Pin::new("1234").unwrap())
+        .unwrap()
+        .into_result()
+        .unwrap();
+    let cases: [(
+        HashAlgorithm,
+        &'static digest::Algorithm,
+        &'static dyn VerificationAlgorithm,
+    ); 3] = [
+        (
+            HashAlgorithm::Sha384,
+            &digest::SHA384,
+            &sig::ECDSA_P384_SHA384_ASN1,
+        ),
+        (
+            HashAlgorithm::Sha256,
+            &digest::SHA256,
+            &sig::ECDSA_P384_SHA256_ASN1,
+        ),
+        (
+            HashAlgorithm::Sha512,
+            &digest::SHA512,
+            &sig::ECDSA_P384_SHA512_ASN1,
+        ),
+    ];
+    for (h, d, verifier) in cases {
+        let digest = hash(d);
+        let signature = s
+            .sign_authentication(
+                SignInput::Digest {
+                    hash: h,
+                    digest: &digest,
+                },
+                None,
+            )
+            .unwrap();
+        assert_eq!(signature.raw().len(), 96, "plain r ‖ s");
+        assert!(ok(verifier, &spki, &signature.to_standard()), "{h:?}");
+        if h == HashAlgorithm::Sha384 {
+            assert!(ok(&sig::ECDSA_P384_SHA384_FIXED, &spki, signature.raw()));
+        }
+    }
+    // Raw ECDSA (algorithm 40) over a SHA-384 digest.
+    let digest = hash(&digest::SHA384);
+    let raw = s
+        .sign_authentication(SignInput::RawEcdsa(&digest), None)
+        .unwrap();
+    assert_eq!(
+        raw.algorithm(),
+        SignatureAlgorithm::Ecdsa(EcdsaAlgorithm::Raw)
+    );
+    assert!(ok(&sig::ECDSA_P384_SHA384_FIXED, &spki, raw.raw()));
+}
+
+#[test]
+fn authentication_without_pin_is_refused_typed() {
+    let mut card = open(Profile::Applet18Citizen);
+    let mut s = card.session().unwrap();
+    let digest = hash(&digest::SHA384);
+    let e = s
+        .sign_authentication(
+            SignInput::Digest {
+                hash: HashAlgorithm::Sha384,
+                digest: &digest,
+            },
+            None,
+        )
+        .unwrap_err();
+    assert!(matches!(e, Error::Pin(PinError::NotVerified)), "{e:?}");
+}
+
+#[test]
+fn non_repudiation_one_call_both_generations() {
+    for (profile, verifier, d, h) in [
+        (
+            Profile::Applet17Citizen,
+            &sig::RSA_PKCS1_2048_8192_SHA256 as &'static dyn VerificationAlgorithm,
+            &digest::SHA256,
+            HashAlgorithm::Sha256,
+        ),
+        (
+            Profile::Applet18Citizen,
+            &sig::ECDSA_P384_SHA384_ASN1,
+            &digest::SHA384,
+            HashAlgorithm::Sha384,
+        ),
+    ] {
+        let mut card = open(profile);
+        let spki = spki(&mut card, FileId::NonRepudiationCertificate);
+        let mut s = card.session().unwrap();
+        let pin = Pin::new("1234").unwrap();
+        let digest = hash(d);
+        let input = SignInput::Digest {
+            hash: h,
+            digest: &digest,
+        };
+        let signature = s.non_repudiation(&pin).sign(input, None).unwrap();
+        assert!(ok(verifier, &spki, &signature.to_standard()));
+        // A second one needs (and sends) its own VERIFY.
+        let again = s.non_repudiation(&pin).sign(input, None).unwrap();
+        assert!(ok(verifier, &spki, &again.to_standard()));
+        // Wrong PIN: typed, no signature, one try spent.
+        let wrong = Pin::new("1111").unwrap();
+        let e = s.non_repudiation(&wrong).sign(input, None).unwrap_err();
+        assert!(
+            matches!(e, Error::Pin(PinError::Wrong { tries_left: 2 })),
+            "{e:?}"
+        );
+    }
+}
+
+#[test]
+fn apdu_economy() {
+    for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
+        let mut card = open(profile);
+        let generation = card.generation();
+        let (h, d) = if generation == Generation::Applet18 {
+            (HashAlgorithm::Sha384, &digest::SHA384)
+        } else {
+            (HashAlgorithm::Sha256, &digest::SHA256)
+        };
+        let digest = hash(d);
+        let input = SignInput::Digest {
+            hash: h,
+            digest: &digest,
+        };
+        let mut s = card.session().unwrap();
+        s.verify_pin(&Pin::new("1234").unwrap()).unwrap();
+        let count = |s: &beid::card::Session<'_, VirtualCard>| s.card().apdu_count();
+        let before = count(&s);
+        s.sign_authentication(input, None).unwrap();
+        assert_eq!(count(&s) - before, 3, "MSE:SET + PSO:CDS + GET RESPONSE");
+        let before = count(&s);
+        s.sign_authentication(input, None).unwrap();
+        assert_eq!(count(&s) - before, 2, "PSO:CDS + GET RESPONSE, no MSE:SET");
+        let before = count(&s);
+        s.non_repudiation(&Pin::new("1234").unwrap())
+            .sign(input, None)
+            .unwrap();
+        assert_eq!(
+            count(&s) - before,
+            4,
+            "MSE:SET + VERIFY + PSO:CDS + GET RESPONSE (eid-mw: same)"
+        );
+        let before = count(&s);
+        s.sign_authentication(input, None).unwrap();
+        assert_eq!(count(&s) - before, 3, "key changed: MSE:SET again");
+    }
+}
+
+#[test]
+fn reset_between_verify_and_pso_gives_no_signature() {
+    for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
+        let mut vc = profile.card().unwrap();
+        // open = 2 APDUs; MSE:SET = 3, VERIFY = 4, PSO:CDS = 5.
+        let mut faults = Faults::new();
+        faults.reset_at_apdu(5);
+        vc.set_faults(faults);
+        let mut card = BeidCard::open(vc).unwrap();
+        let g = card.generation();
+        let (h, d) = if g.is_ec() {
+            (HashAlgorithm::Sha384, &digest::SHA384)
+        } else {
+            (HashAlgorithm::Sha256, &digest::SHA256)
+        };
+        let digest = hash(d);
+        let mut s = card.session().unwrap();
+        let e = s
+            .non_repudiation(&Pin::new("1234").unwrap())
+            .sign(
+                SignInput::Digest {
+                    hash: h,
+                    digest: &digest,
+                },
+                None,
+            )
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Transport(TransportError::CardReset)),
+            "{e:?}"
+        );
+    }
+}
+
+#[test]
+fn caller_mistakes_are_argument_errors_before_any_apdu() {
+    let mut card = open(Profile::Applet18Citizen);
+    let mut s = card.session().unwrap();
+    let before = s.card().apdu_count();
+    let e = s
+        .sign_authentication(
+            SignInput::Digest {
+                hash: HashAlgorithm::Sha256,
+                digest: &[0; 31],
+            },
+            None,
+        )
+        .unwrap_err();
+    assert!(matches!(e, Error::Argument(_)), "{e:?}");
+    let e = s
+        .sign_authentication(
+            SignInput::Digest {
+                hash: HashAlgorithm::Sha256,
+                digest: &[0; 32],
+            },
+            Some(SignatureAlgorithm::Rsa(RsaAlgorithm::Pkcs1Sha256)),
+        )
+        .unwrap_err();
+    assert!(matches!(e, Error::Argument(_)), "{e:?}");
+    assert_eq!(s.card().apdu_count(), before);
+}
