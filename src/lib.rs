@@ -25,6 +25,9 @@
 
 pub mod apdu;
 pub mod card;
+#[cfg(feature = "cms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cms")))]
+pub mod cms;
 pub mod design;
 pub mod error;
 pub mod files;
