@@ -3,7 +3,7 @@
 //! Every fallible function of `beid-simulator` returns [`SimulatorError`]. Variants carry the data
 //! a caller needs (which builder field, which key type, which operation) instead of text.
 
-use crate::keys::KeyType;
+use crate::key_type::KeyType;
 
 /// Everything that can go wrong while building or running a virtual card.
 #[derive(Debug, thiserror::Error)]

@@ -59,6 +59,7 @@ pub mod builder;
 mod content;
 pub mod error;
 pub mod image;
+mod key_type;
 pub mod keys;
 pub mod pki;
 
