@@ -30,6 +30,7 @@ use std::sync::Arc;
 use beid::FileId;
 use beid::apdu::{BELPIC_APPLET_AID, ID_DF_AID, PKCS15_AID};
 use beid::pin::PinBlock;
+use beid::vocab::{Status, StatusWord};
 use iso7816::command::CommandView;
 
 use crate::faults::{Faults, XorShift64};
@@ -38,25 +39,25 @@ use crate::image::CardImage;
 use crate::keys::{HashAlg, SigningKey};
 use crate::security::{PinOutcome, Security, SecurityEnvironment, WindowEffect};
 
-// Status words used by the applet (spec §10).
-const SW_OK: u16 = 0x9000;
-const SW_WRONG_LENGTH: u16 = 0x6700;
-const SW_NO_PRECISE_DIAGNOSIS: u16 = 0x6400;
-const SW_CHANNEL_NOT_SUPPORTED: u16 = 0x6881;
-const SW_NOT_STRUCTURED: u16 = 0x6981;
-const SW_SECURITY_NOT_SATISFIED: u16 = 0x6982;
-const SW_BLOCKED: u16 = 0x6983;
-const SW_CONDITIONS_NOT_SATISFIED: u16 = 0x6985;
-const SW_NO_CURRENT_EF: u16 = 0x6986;
-const SW_INCORRECT_DATA: u16 = 0x6A80;
-const SW_FILE_NOT_FOUND: u16 = 0x6A82;
-const SW_RECORD_NOT_FOUND: u16 = 0x6A83;
-const SW_INCORRECT_P1P2: u16 = 0x6A86;
-const SW_LC_INCONSISTENT: u16 = 0x6A87;
-const SW_REFERENCE_NOT_FOUND: u16 = 0x6A88;
-const SW_WRONG_P1P2: u16 = 0x6B00;
-const SW_INS_NOT_SUPPORTED: u16 = 0x6D00;
-const SW_CLA_NOT_SUPPORTED: u16 = 0x6E00;
+// Status words used by the applet (spec §10), from the library's table.
+const SW_OK: StatusWord = Status::Success.word();
+const SW_WRONG_LENGTH: StatusWord = Status::WrongLength.word();
+const SW_NO_PRECISE_DIAGNOSIS: StatusWord = Status::NoPreciseDiagnostic.word();
+const SW_CHANNEL_NOT_SUPPORTED: StatusWord = Status::ChannelNotSupported.word();
+const SW_NOT_STRUCTURED: StatusWord = Status::IncompatibleFileStructure.word();
+const SW_SECURITY_NOT_SATISFIED: StatusWord = Status::SecurityStatusNotSatisfied.word();
+const SW_BLOCKED: StatusWord = Status::AuthenticationBlocked.word();
+const SW_CONDITIONS_NOT_SATISFIED: StatusWord = Status::ConditionsNotSatisfied.word();
+const SW_NO_CURRENT_EF: StatusWord = Status::CommandNotAllowed.word();
+const SW_INCORRECT_DATA: StatusWord = Status::IncorrectData.word();
+const SW_FILE_NOT_FOUND: StatusWord = Status::FileNotFound.word();
+const SW_RECORD_NOT_FOUND: StatusWord = Status::RecordNotFound.word();
+const SW_INCORRECT_P1P2: StatusWord = Status::IncorrectP1P2.word();
+const SW_LC_INCONSISTENT: StatusWord = Status::LcInconsistent.word();
+const SW_REFERENCE_NOT_FOUND: StatusWord = Status::ReferenceNotFound.word();
+const SW_WRONG_P1P2: StatusWord = Status::WrongParameters.word();
+const SW_INS_NOT_SUPPORTED: StatusWord = Status::InstructionNotSupported.word();
+const SW_CLA_NOT_SUPPORTED: StatusWord = Status::ClassNotSupported.word();
 
 /// Longest short response (Le = `00`).
 const MAX_SHORT_LE: usize = 256;
@@ -82,7 +83,7 @@ enum Ins {
 
 impl Ins {
     /// Classify `(CLA, INS)`; `Err(sw)` for a wrong class or an unknown instruction.
-    fn classify(cla: u8, ins: u8) -> Result<Ins, u16> {
+    fn classify(cla: u8, ins: u8) -> Result<Ins, StatusWord> {
         let expected_cla = match ins {
             0xE4 | 0xE6 | 0xB2 => 0x80,
             0xA4 | 0xB0 | 0xD6 | 0xC0 | 0x20 | 0x24 | 0x2C | 0x22 | 0x2A | 0x88 | 0x84 => 0x00,
@@ -246,7 +247,7 @@ impl Applet {
         out: &mut Vec<u8>,
     ) {
         let sw = self.dispatch(image, faults, apdu, out);
-        out.extend_from_slice(&sw.to_be_bytes());
+        out.extend_from_slice(&sw.to_bytes());
     }
 
     fn dispatch(
@@ -255,7 +256,7 @@ impl Applet {
         faults: &Faults,
         raw: &[u8],
         out: &mut Vec<u8>,
-    ) -> u16 {
+    ) -> StatusWord {
         let [cla, ins, ..] = *raw else {
             self.pending_active = false;
             return SW_WRONG_LENGTH;
@@ -307,25 +308,25 @@ impl Applet {
     // ----- T=0 output: 61xx and GET RESPONSE (spec §1.4, §3.4) ------------------------------
 
     /// Keep `data[from..]` for GET RESPONSE and return the `61 xx` announcing it.
-    fn hold(&mut self, faults: &Faults, from: usize) -> u16 {
+    fn hold(&mut self, faults: &Faults, from: usize) -> StatusWord {
         self.pending_pos = from;
         self.pending_active = self.pending.len() > from;
         self.announce(faults)
     }
 
-    fn announce(&self, faults: &Faults) -> u16 {
+    fn announce(&self, faults: &Faults) -> StatusWord {
         let remaining = self.pending.len().saturating_sub(self.pending_pos);
         let next = remaining.min(MAX_SHORT_LE).min(faults.chunk_limit());
-        0x6100 | (next as u16 & 0xFF)
+        Status::BytesAvailable(next as u16).word()
     }
 
-    fn hold_signature(&mut self, faults: &Faults, signature: &[u8]) -> u16 {
+    fn hold_signature(&mut self, faults: &Faults, signature: &[u8]) -> StatusWord {
         self.pending.clear();
         self.pending.extend_from_slice(signature);
         self.hold(faults, 0)
     }
 
-    fn get_response(&mut self, faults: &Faults, apdu: &Apdu<'_>, out: &mut Vec<u8>) -> u16 {
+    fn get_response(&mut self, faults: &Faults, apdu: &Apdu<'_>, out: &mut Vec<u8>) -> StatusWord {
         if apdu.p1p2() != 0 {
             self.pending_active = false;
             return SW_WRONG_P1P2;
@@ -355,7 +356,7 @@ impl Applet {
 
     // ----- file access (spec §3) ------------------------------------------------------------
 
-    fn select(&mut self, image: &CardImage, apdu: &Apdu<'_>) -> u16 {
+    fn select(&mut self, image: &CardImage, apdu: &Apdu<'_>) -> StatusWord {
         let exists = |f: FileId| image.files.contains_key(&f);
         match apdu.p1 {
             0x04 => {
@@ -428,7 +429,7 @@ impl Applet {
         faults: &Faults,
         apdu: &Apdu<'_>,
         out: &mut Vec<u8>,
-    ) -> u16 {
+    ) -> StatusWord {
         if apdu.p1 & 0x80 != 0 {
             return SW_WRONG_P1P2;
         }
@@ -472,7 +473,7 @@ impl Applet {
     }
 
     /// UPDATE BINARY: only EF(Preferences) is writable, with the PIN (spec §8.12, C401 §4.3).
-    fn update_binary(&mut self, image: &mut CardImage, apdu: &Apdu<'_>) -> u16 {
+    fn update_binary(&mut self, image: &mut CardImage, apdu: &Apdu<'_>) -> StatusWord {
         let Some(file) = self.fs.current_ef() else {
             return SW_NO_CURRENT_EF;
         };
@@ -514,7 +515,7 @@ impl Applet {
         faults: &Faults,
         apdu: &Apdu<'_>,
         out: &mut Vec<u8>,
-    ) -> u16 {
+    ) -> StatusWord {
         if self.family != Family::Ec {
             return SW_INS_NOT_SUPPORTED;
         }
@@ -566,7 +567,12 @@ impl Applet {
 
     // ----- GET CARD DATA (spec §9) ----------------------------------------------------------
 
-    fn get_card_data(&mut self, image: &CardImage, apdu: &Apdu<'_>, out: &mut Vec<u8>) -> u16 {
+    fn get_card_data(
+        &mut self,
+        image: &CardImage,
+        apdu: &Apdu<'_>,
+        out: &mut Vec<u8>,
+    ) -> StatusWord {
         if apdu.p1 != 0x00 {
             return SW_WRONG_P1P2;
         }
@@ -594,7 +600,7 @@ impl Applet {
     // ----- PIN (spec §8.3–§8.6) -------------------------------------------------------------
 
     /// Check P1 = `00`, P2 = `01` (the cardholder PIN).
-    fn pin_reference(apdu: &Apdu<'_>) -> Result<(), u16> {
+    fn pin_reference(apdu: &Apdu<'_>) -> Result<(), StatusWord> {
         match (apdu.p1, apdu.p2) {
             (0x00, 0x01) => Ok(()),
             (0x00, 0x00) | (1.., _) => Err(SW_INCORRECT_P1P2),
@@ -602,7 +608,7 @@ impl Applet {
         }
     }
 
-    fn verify(&mut self, apdu: &Apdu<'_>) -> u16 {
+    fn verify(&mut self, apdu: &Apdu<'_>) -> StatusWord {
         if let Err(sw) = Self::pin_reference(apdu) {
             return sw;
         }
@@ -629,7 +635,7 @@ impl Applet {
         pin_sw(self.security.verify(&candidate))
     }
 
-    fn change(&mut self, apdu: &Apdu<'_>) -> u16 {
+    fn change(&mut self, apdu: &Apdu<'_>) -> StatusWord {
         if let Err(sw) = Self::pin_reference(apdu) {
             return sw;
         }
@@ -649,7 +655,7 @@ impl Applet {
         pin_sw(self.security.change(&old, new))
     }
 
-    fn log_off(&mut self, apdu: &Apdu<'_>) -> u16 {
+    fn log_off(&mut self, apdu: &Apdu<'_>) -> StatusWord {
         if apdu.p1p2() != 0 {
             return SW_WRONG_P1P2;
         }
@@ -671,7 +677,7 @@ impl Applet {
         }
     }
 
-    fn mse_set(&mut self, image: &CardImage, apdu: &Apdu<'_>) -> u16 {
+    fn mse_set(&mut self, image: &CardImage, apdu: &Apdu<'_>) -> StatusWord {
         let sw = self.try_mse_set(image, apdu);
         if sw != SW_OK {
             self.security.set_environment(None);
@@ -679,7 +685,7 @@ impl Applet {
         sw
     }
 
-    fn try_mse_set(&mut self, image: &CardImage, apdu: &Apdu<'_>) -> u16 {
+    fn try_mse_set(&mut self, image: &CardImage, apdu: &Apdu<'_>) -> StatusWord {
         if apdu.p1 != 0x41 || apdu.p2 != 0xB6 {
             return SW_INCORRECT_P1P2;
         }
@@ -700,7 +706,7 @@ impl Applet {
         SW_OK
     }
 
-    fn pso(&mut self, image: &CardImage, faults: &Faults, apdu: &Apdu<'_>) -> u16 {
+    fn pso(&mut self, image: &CardImage, faults: &Faults, apdu: &Apdu<'_>) -> StatusWord {
         if apdu.p1 != 0x9E || apdu.p2 != 0x9A {
             self.security.note_command(WindowEffect::Breaks);
             return SW_WRONG_P1P2;
@@ -768,7 +774,7 @@ impl Applet {
         image: &CardImage,
         faults: &Faults,
         apdu: &Apdu<'_>,
-    ) -> u16 {
+    ) -> StatusWord {
         if apdu.p2 != 0x81 {
             return SW_REFERENCE_NOT_FOUND;
         }
@@ -814,7 +820,7 @@ impl Applet {
     }
 
     /// GET CHALLENGE (spec §8.12): Le bytes from the card's seeded generator.
-    fn get_challenge(&mut self, apdu: &Apdu<'_>, out: &mut Vec<u8>) -> u16 {
+    fn get_challenge(&mut self, apdu: &Apdu<'_>, out: &mut Vec<u8>) -> StatusWord {
         if apdu.p1p2() != 0 {
             return SW_INCORRECT_P1P2;
         }
@@ -828,16 +834,16 @@ impl Applet {
 }
 
 /// `6C xx` for `len` available bytes (`6C 00` = 256).
-fn wrong_le(len: usize) -> u16 {
-    0x6C00 | (len as u16 & 0xFF)
+fn wrong_le(len: usize) -> StatusWord {
+    Status::WrongLe(len as u16).word()
 }
 
 /// `63 Cx`.
-fn tries_sw(tries: u8) -> u16 {
-    0x63C0 | u16::from(tries & 0x0F)
+fn tries_sw(tries: u8) -> StatusWord {
+    Status::VerificationFailed { tries_left: tries }.word()
 }
 
-fn pin_sw(outcome: PinOutcome) -> u16 {
+fn pin_sw(outcome: PinOutcome) -> StatusWord {
     match outcome {
         PinOutcome::Ok => SW_OK,
         PinOutcome::Wrong { tries_left } => tries_sw(tries_left),

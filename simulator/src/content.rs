@@ -10,22 +10,12 @@ use crate::keys::{HashAlg, SigningKey};
 
 type Result<T, E = SimulatorError> = core::result::Result<T, E>;
 
-/// ATR of applet 1.7 cards (same as V1.1, spec §1.1).
-pub(crate) const ATR_17: [u8; 13] = [
-    0x3B, 0x98, 0x13, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x11,
-];
-/// ATR of applet 1.8 cards (spec §1.1).
-pub(crate) const ATR_18: [u8; 20] = [
-    0x3B, 0x7F, 0x96, 0x00, 0x00, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x01, 0x20, 0x12, 0x0F,
-    0xFF, 0x82, 0x90, 0x00,
-];
-
-/// ATR of a generation.
+/// ATR of a generation (the library's, spec §1.1).
 pub(crate) fn atr(generation: Generation) -> Vec<u8> {
     if generation.is_ec() {
-        ATR_18.to_vec()
+        beid::vocab::ATR_APPLET_18.to_vec()
     } else {
-        ATR_17.to_vec()
+        beid::vocab::ATR_APPLET_17.to_vec()
     }
 }
 

@@ -53,4 +53,3 @@ impl core::fmt::Display for KeyType {
         }
     }
 }
-

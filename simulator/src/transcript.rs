@@ -34,9 +34,6 @@ use std::fmt::Write as _;
 use beid::transport::Transport;
 use beid::{TransportError, TransportFailure};
 
-/// Instructions whose data is secret (PIN or PUK blocks).
-const SECRET_INS: [u8; 3] = [0x20, 0x24, 0x2C];
-
 /// One recorded event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -93,20 +90,7 @@ impl core::fmt::Display for Hex<'_> {
 /// The bytes of `command` as a transcript shows them: the data of VERIFY, CHANGE REFERENCE DATA
 /// and RESET RETRY COUNTER replaced by `FF`.
 pub fn mask_command(command: &[u8]) -> Vec<u8> {
-    let mut v = command.to_vec();
-    if let [_, ins, _, _, lc, rest @ ..] = v.as_mut_slice() {
-        if SECRET_INS.contains(ins) && !rest.is_empty() {
-            let n = if *lc == 0 {
-                rest.len()
-            } else {
-                usize::from(*lc)
-            };
-            for b in rest.iter_mut().take(n) {
-                *b = 0xFF;
-            }
-        }
-    }
-    v
+    beid::apdu::mask_apdu(command)
 }
 
 /// True when `recorded` (from a transcript) stands for `actual`: equal bytes, or a masked
@@ -117,7 +101,7 @@ pub fn command_matches(recorded: &[u8], actual: &[u8]) -> bool {
     }
     match (recorded, actual) {
         ([c, ins, p1, p2, lc, data @ ..], [c2, ins2, p12, p22, lc2, ..])
-            if SECRET_INS.contains(ins) && !data.is_empty() =>
+            if beid::CommandKind::from_header(*c, *ins).carries_pin() && !data.is_empty() =>
         {
             (c, ins, p1, p2, lc) == (c2, ins2, p12, p22, lc2)
                 && recorded.len() == actual.len()

@@ -13,6 +13,28 @@ use crate::vocab::{AlgorithmReference, BELPIC_APPLET_AID, CommandKind, KeyRefere
 /// The largest short command APDU: header, Lc, 255 data bytes, Le.
 pub const MAX_COMMAND_LEN: usize = 4 + 1 + 255 + 1;
 
+/// A C-APDU as observers and transcripts may show it: for a command that carries a PIN
+/// ([`CommandKind::carries_pin`]: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER) the data
+/// field (`Lc` bytes, or everything after the header when `Lc` is `00`) is replaced by `FF`
+/// bytes of the same length; every other command is returned unchanged. The one masking rule of
+/// the library and the simulator's transcripts and logs.
+pub fn mask_apdu(apdu: &[u8]) -> Vec<u8> {
+    let mut v = apdu.to_vec();
+    if let [cla, ins, _, _, lc, rest @ ..] = v.as_mut_slice() {
+        if CommandKind::from_header(*cla, *ins).carries_pin() && !rest.is_empty() {
+            let n = if *lc == 0 {
+                rest.len()
+            } else {
+                usize::from(*lc)
+            };
+            for b in rest.iter_mut().take(n) {
+                *b = 0xFF;
+            }
+        }
+    }
+    v
+}
+
 /// A command APDU, encoded (short form, T=0 compatible).
 ///
 /// Built by the constructors of this type (one per Belpic command). The encoded bytes are
@@ -213,13 +235,7 @@ impl Command {
     /// The bytes to show an observer or a transcript: identical to [`Command::as_bytes`] except
     /// that the data of a secret command is replaced by `FF` bytes of the same length.
     pub fn masked_bytes(&self) -> Vec<u8> {
-        let mut v = self.as_bytes().to_vec();
-        if self.secret && self.data_len > 0 {
-            if let Some(d) = v.get_mut(5..5 + self.data_len as usize) {
-                d.fill(0xFF);
-            }
-        }
-        v
+        mask_apdu(self.as_bytes())
     }
 
     // ----- constructors, one per command -------------------------------------------------

@@ -6,7 +6,7 @@
 mod command;
 mod response;
 
-pub use command::{Command, MAX_COMMAND_LEN};
+pub use command::{Command, MAX_COMMAND_LEN, mask_apdu};
 pub use response::{Response, ResponseRef};
 // The vocabulary the commands are written in (defined in `crate::vocab`).
 pub use crate::vocab::{

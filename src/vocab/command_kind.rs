@@ -35,6 +35,15 @@ pub enum CommandKind {
 }
 
 impl CommandKind {
+    /// True for the commands whose data is a PIN or PUK block (VERIFY, CHANGE REFERENCE DATA,
+    /// RESET RETRY COUNTER, spec §8.3–§8.5): the one rule for what traces mask.
+    pub const fn carries_pin(self) -> bool {
+        matches!(
+            self,
+            CommandKind::Verify | CommandKind::ChangeReferenceData | CommandKind::ResetRetryCounter
+        )
+    }
+
     /// Classify a command by its class and instruction bytes.
     pub const fn from_header(cla: u8, ins: u8) -> Self {
         match (cla & 0x80 != 0, ins) {
