@@ -96,6 +96,14 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|b| format!("{b:02X}")).collect()
 }
 
+/// A field's value, or what is wrong with it (the file was still readable).
+fn shown<T: std::fmt::Display>(field: Result<T, beid::ParseError>) -> String {
+    match field {
+        Ok(v) => v.to_string(),
+        Err(e) => format!("<unreadable: {e}>"),
+    }
+}
+
 fn print(c: &CardContents, source: &str, reveal: bool) {
     let id = &c.identity();
     let nn = id.national_number();
@@ -107,13 +115,13 @@ fn print(c: &CardContents, source: &str, reveal: bool) {
     );
     println!(
         "Document          : {} no. {}",
-        id.document_type().description(),
-        id.card_number().formatted()
+        shown(id.document_type().map(|d| d.description())),
+        shown(id.card_number().map(|n| n.formatted()))
     );
     println!(
         "Valid             : {} – {}, issued in {}",
-        id.validity_begin(),
-        id.validity_end(),
+        shown(id.validity_begin()),
+        shown(id.validity_end()),
         id.issuing_municipality()
     );
     println!("Name              : {} {}", id.given_names(), id.surname());
@@ -127,13 +135,19 @@ fn print(c: &CardContents, source: &str, reveal: bool) {
     }
     println!(
         "Sex / nationality : {} / {}",
-        id.sex().description(),
+        shown(id.sex().map(|s| s.description())),
         id.nationality()
     );
     if reveal {
-        println!("National number   : {}", nn.formatted_revealed());
+        println!(
+            "National number   : {}",
+            shown(nn.map(|n| n.formatted_revealed()))
+        );
     } else {
-        println!("National number   : {nn} (use --show-national-number to reveal)");
+        println!(
+            "National number   : {} (use --show-national-number to reveal)",
+            shown(nn)
+        );
     }
     let a = &c.address();
     println!(

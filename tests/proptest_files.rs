@@ -297,17 +297,17 @@ proptest! {
         prop_assert_eq!(&id.to_builder(), &b);
         prop_assert_eq!(id.to_builder().encode(), encoded.clone());
         // Spot checks through the accessors.
-        prop_assert_eq!(id.card_number(), b.card_number);
+        prop_assert_eq!(id.card_number().unwrap(), b.card_number);
         prop_assert_eq!(id.chip_number(), &b.chip_number[..]);
-        prop_assert_eq!(id.validity_begin(), b.validity_begin);
-        prop_assert_eq!(id.validity_end(), b.validity_end);
-        prop_assert_eq!(id.national_number(), b.national_number);
+        prop_assert_eq!(id.validity_begin().unwrap(), b.validity_begin);
+        prop_assert_eq!(id.validity_end().unwrap(), b.validity_end);
+        prop_assert_eq!(id.national_number().unwrap(), b.national_number);
         prop_assert_eq!(id.surname(), b.surname.as_str());
         prop_assert_eq!(id.given_names(), b.given_names.as_deref().unwrap_or(""));
         prop_assert_eq!(id.birth_date_raw(), b.birth_date.as_str());
         prop_assert_eq!(id.birth_date(), BirthDate::parse(&b.birth_date).ok());
-        prop_assert_eq!(id.sex(), b.sex);
-        prop_assert_eq!(id.document_type(), b.document_type);
+        prop_assert_eq!(id.sex().unwrap(), b.sex);
+        prop_assert_eq!(id.document_type().unwrap(), b.document_type);
         prop_assert_eq!(id.special_status(), b.special_status.unwrap_or_default());
         prop_assert_eq!(id.photo_hash(), &b.photo_hash[..]);
         prop_assert_eq!(id.member_of_family(), b.member_of_family);

@@ -215,7 +215,7 @@ fn every_profile_builds_and_every_file_parses() {
 fn profiles_have_their_documented_shape() {
     let kids = Profile::Applet17Kids.image().unwrap();
     let id = Identity::parse(file(&kids, FileId::Identity)).unwrap();
-    assert_eq!(id.document_type(), DocumentType::KidsCard);
+    assert_eq!(id.document_type().unwrap(), DocumentType::KidsCard);
     assert!(kids.keys.authentication.is_none() && kids.keys.non_repudiation.is_none());
     assert_eq!(
         file(&kids, FileId::AuthenticationCertificate),
@@ -233,7 +233,7 @@ fn profiles_have_their_documented_shape() {
         &[0u8; 2500][..]
     );
     let id18 = Identity::parse(file(&kids18, FileId::Identity)).unwrap();
-    assert_eq!(id18.sex().code().as_str(), "W");
+    assert_eq!(id18.sex().unwrap().code().as_str(), "W");
     assert!(
         id18.birth_date_raw().contains("MÄR"),
         "{}",
@@ -242,11 +242,11 @@ fn profiles_have_their_documented_shape() {
 
     let b = Profile::Applet17Foreigner.image().unwrap();
     let id = Identity::parse(file(&b, FileId::Identity)).unwrap();
-    assert_eq!(id.document_type(), DocumentType::ForeignerB);
+    assert_eq!(id.document_type().unwrap(), DocumentType::ForeignerB);
     assert_eq!(id.work_permit(), Some(WorkPermit::LimitedLabourMarket));
     assert_eq!(id.employer_vat_1(), Some("0123.456.749"));
-    assert!(id.card_number().as_str().starts_with('B'));
-    assert!(id.card_number().check_digits_valid());
+    assert!(id.card_number().unwrap().as_str().starts_with('B'));
+    assert!(id.card_number().unwrap().check_digits_valid());
     let ca =
         Certificate::parse_file(FileId::CaCertificate, file(&b, FileId::CaCertificate)).unwrap();
     assert_eq!(
@@ -256,15 +256,15 @@ fn profiles_have_their_documented_shape() {
 
     let eu = Profile::Applet18Foreigner.image().unwrap();
     let id = Identity::parse(file(&eu, FileId::Identity)).unwrap();
-    assert_eq!(id.document_type(), DocumentType::ForeignerEuPlus);
+    assert_eq!(id.document_type().unwrap(), DocumentType::ForeignerEuPlus);
     assert_eq!(id.eu_start_date().unwrap().to_string(), "01.02.2015");
 
     for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
         let image = profile.image().unwrap();
         let id = Identity::parse(file(&image, FileId::Identity)).unwrap();
-        assert!(id.national_number().check_digits_valid());
-        assert!(id.card_number().check_digits_valid());
-        let nn = id.national_number();
+        assert!(id.national_number().unwrap().check_digits_valid());
+        assert!(id.card_number().unwrap().check_digits_valid());
+        let nn = id.national_number().unwrap();
         for (fid, suffix) in [
             (FileId::AuthenticationCertificate, "(Authentication)"),
             (FileId::NonRepudiationCertificate, "(Signature)"),
@@ -339,7 +339,7 @@ fn builder_fields_reach_the_identity_file() {
     assert_eq!(id.given_names(), "Jan Maria");
     assert_eq!(id.first_letter_of_third_given_name(), Some("K"));
     assert_eq!(id.birth_date_raw(), "29 FEB 2004");
-    let nn = id.national_number();
+    let nn = id.national_number().unwrap();
     assert!(nn.reveal().starts_with("040229"));
     assert!(nn.check_digits_valid());
     assert_eq!(nn.sequence() % 2, 1);
