@@ -27,12 +27,16 @@ pub use numbers::{CardNumber, CheckDigitRule, NationalNumber};
 // -- binary objects (owner: object parsers)
 mod card_data;
 mod certificate;
+mod der;
+mod key_kind;
 mod photo;
 mod public_key;
 mod token_info;
 
 pub use card_data::{AppletVersions, CardData, LifeCycle};
-pub use certificate::{Certificate, EcCurve, KeyKind, der_len};
+pub use certificate::Certificate;
+pub use der::der_len;
+pub use key_kind::{EcCurve, KeyKind};
 pub use photo::{Photo, jpeg_len};
 pub use public_key::BasicPublicKey;
 pub use token_info::{PersoVersions, TokenFlags, TokenInfo, UnknownElement};

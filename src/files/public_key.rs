@@ -8,8 +8,8 @@
 use der::Decode;
 use spki::ObjectIdentifier;
 
-use super::EcCurve;
-use super::certificate::{KeyKind, der_error, der_header};
+use super::der::{der_error, der_sequence};
+use super::key_kind::{EcCurve, KeyKind};
 use crate::error::{ParseError, ParseErrorKind, Parsed};
 use crate::vocab::FileId;
 
@@ -46,21 +46,8 @@ impl BasicPublicKey {
         if !matches!(data.first(), Some(b) if *b != 0) {
             return Err(ParseError::new(WHAT, 0, ParseErrorKind::Empty));
         }
-        let header = der_header(data).map_err(|e| e.into_parse_error(WHAT, 0, data.len()))?;
-        if header.tag != 0x30 {
-            return Err(ParseError::new(WHAT, 0, ParseErrorKind::BadFormat));
-        }
-        let spki_len =
-            header
-                .total_len()
-                .ok_or(ParseError::new(WHAT, 1, ParseErrorKind::BadLength))?;
-        let der = data.get(..spki_len).ok_or(ParseError::new(
-            WHAT,
-            data.len(),
-            ParseErrorKind::Truncated {
-                needed: spki_len.saturating_sub(data.len()),
-            },
-        ))?;
+        let der = der_sequence(data, WHAT)?;
+        let spki_len = der.len();
         let spki =
             spki::SubjectPublicKeyInfoRef::from_der(der).map_err(|e| der_error(WHAT, 0, e))?;
         let curve = spki

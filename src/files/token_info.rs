@@ -5,7 +5,7 @@
 //! Parsed as DER (PKCS#15 `TokenInfo`), tolerating optional PKCS#15 elements, unknown elements
 //! (kept as data) and trailing bytes after the SEQUENCE.
 
-use super::certificate::der_header;
+use super::der::der_header;
 use crate::error::{ParseError, ParseErrorKind, Parsed};
 use crate::vocab::FileId;
 
