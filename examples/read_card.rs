@@ -89,7 +89,7 @@ fn pcsc_transport(args: &Args) -> Result<(Box<dyn Transport + Send>, String), be
 
 #[cfg(not(feature = "pcsc"))]
 fn pcsc_transport(_: &Args) -> Result<(Box<dyn Transport + Send>, String), beid::Error> {
-    Err(beid::Error::NoReader)
+    Err(beid::TransportError::NoReader.into())
 }
 
 fn hex(b: &[u8]) -> String {

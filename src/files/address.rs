@@ -1,7 +1,7 @@
 //! The address file EF(ID#Address) `3F00 DF01 4033` (spec §4.3) and its encoder.
 
 use crate::error::{ParseError, Parsed};
-use crate::files::identity::{Encoder, Lossy, Span, TlvFields, collect_fields, text_of};
+use crate::tlv::record::{Encoder, Lossy, Span, TlvFields, collect_fields, text_of};
 use crate::vocab::FileId;
 
 const WHAT: Parsed = Parsed::File(FileId::Address);
@@ -181,7 +181,7 @@ impl core::hash::Hash for Address {
 #[cfg(feature = "serde")]
 mod serde_impl {
     use super::*;
-    use crate::files::identity::hex_encode;
+    use crate::tlv::hex::hex_encode;
     use serde::ser::SerializeStruct;
 
     impl serde::Serialize for Address {
@@ -197,7 +197,7 @@ mod serde_impl {
 
     impl<'de> serde::Deserialize<'de> for Address {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            crate::files::identity::serde_impl::from_raw_hex(d, Address::parse)
+            crate::tlv::hex::from_raw_hex(d, Address::parse)
         }
     }
 }

@@ -10,6 +10,9 @@
 //!
 //! [`Tlvs`] walks the elements without allocating; [`encode`] and [`TlvWriter`] write them.
 
+pub(crate) mod hex;
+pub(crate) mod record;
+
 use crate::error::{ParseError, ParseErrorKind, Parsed};
 
 /// One element of a simplified-TLV structure.
