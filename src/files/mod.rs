@@ -12,6 +12,7 @@ mod birth_date;
 mod codes;
 mod date;
 mod identity;
+mod identity_tag;
 mod numbers;
 
 pub use address::{Address, AddressBuilder};
@@ -21,7 +22,8 @@ pub use codes::{
     WorkPermit,
 };
 pub use date::CardDate;
-pub use identity::{Identity, IdentityBuilder, IdentityTag, RevealNationalNumber};
+pub use identity::{Identity, IdentityBuilder, RevealNationalNumber};
+pub use identity_tag::IdentityTag;
 pub use numbers::{CardNumber, CheckDigitRule, NationalNumber};
 
 // -- binary objects (owner: object parsers)
