@@ -1,0 +1,704 @@
+//! The identity file EF(ID#RN) `3F00 DF01 4031` (spec §4.2) and its encoder.
+//!
+//! [`Identity::parse`] copies the file once and keeps every field as a small span into that
+//! copy: text accessors return `&str` into it, enumerations, dates and the birth date are decoded
+//! once at parse time into small `Copy` values. The raw bytes stay available ([`Identity::raw`],
+//! [`Identity::raw_field`]) because the identity signature covers the whole file as read
+//! (spec §7.2).
+//!
+//! [`IdentityBuilder`] writes an identity file (for the simulator and for round-trip tests).
+
+use crate::error::{ParseError, ParseErrorKind, Parsed};
+use crate::files::birth_date::BirthDate;
+use crate::files::codes::{
+    BrexitMention, CardAMention, Code, DocumentType, Sex, SpecialOrganisation, SpecialStatus,
+    WorkPermit,
+};
+use crate::files::date::CardDate;
+use crate::files::identity_tag::{IdentityTag, TEXT_TAGS};
+use crate::files::numbers::{CardNumber, NationalNumber};
+use crate::tlv;
+use crate::tlv::hex::Hex;
+#[cfg(feature = "serde")]
+use crate::tlv::hex::hex_encode;
+use crate::tlv::record::{Encoder, Lossy, Span, TlvFields, collect_fields, text_of};
+use crate::vocab::FileId;
+
+const WHAT: Parsed = Parsed::File(FileId::Identity);
+
+mod builder;
+#[cfg(feature = "serde")]
+mod serde_impl;
+#[cfg(test)]
+mod tests;
+
+pub use builder::IdentityBuilder;
+
+// ------------------------------------------------------------------------------------------
+// Identity
+
+/// The parsed identity file EF(ID#RN) (spec §4.2).
+///
+/// Holds one copy of the file; text accessors borrow from it. Mandatory fields are validated
+/// by [`Identity::parse`], so their accessors are infallible; optional fields return `None`
+/// when absent **or present with length 0** (spec §4.4: foreigner cards write several empty
+/// tags); [`Identity::raw_field`] tells the two apart.
+///
+/// ```
+/// use beid::files::{DocumentType, IdentityBuilder};
+///
+/// let bytes = IdentityBuilder::specimen().encode(); // the spec §4.4 card, 176 bytes
+/// let id = beid::Identity::parse(&bytes)?;
+/// assert_eq!(id.surname(), "Specimen");
+/// assert_eq!(id.given_names(), "Nora Angèle");
+/// assert_eq!(id.birth_date().map(|d| d.to_iso()).as_deref(), Some("2001-05-03"));
+/// assert_eq!(id.document_type()?, DocumentType::BelgianCitizen);
+/// assert!(!format!("{id:?}").contains(id.national_number()?.reveal()));
+/// # Ok::<(), beid::ParseError>(())
+/// ```
+///
+/// `Debug` prints the decoded fields with the national number masked and never the raw bytes;
+/// use [`Identity::debug_revealing_national_number`] to include it. Equality compares the raw
+/// bytes.
+///
+/// With the `serde` feature an identity serializes as its raw bytes (`raw`, hex) plus every
+/// decoded field **including the national number** (serializing is an explicit caller action;
+/// remove the field yourself when the destination must not hold it). Deserializing reads only
+/// `raw` and parses it again, so a deserialized identity is always consistent.
+#[derive(Clone)]
+pub struct Identity {
+    raw: Vec<u8>,
+    content_len: u16,
+    /// Bit `t` set when tag `t` (0..=31) is present.
+    present: u32,
+    spans: [Span; 32],
+    unknown: Vec<(u8, Span)>,
+    lossy: Lossy,
+    card_number: Field<CardNumber>,
+    validity_begin: Field<CardDate>,
+    validity_end: Field<CardDate>,
+    national_number: Field<NationalNumber>,
+    birth_date: Option<BirthDate>,
+    sex: Field<Sex>,
+    document_type: Field<DocumentType>,
+    /// Problems of single fields that did not make the file unreadable (spec §4.2), by tag.
+    field_errors: Vec<(u8, ParseError)>,
+    special_status: SpecialStatus,
+    special_organisation: Option<SpecialOrganisation>,
+    work_permit: Option<WorkPermit>,
+    brexit_mentions: [Option<BrexitMention>; 2],
+    card_a_mentions: [Option<CardAMention>; 2],
+    eu_start_date: Option<CardDate>,
+}
+
+/// A decoded mandatory field, or the problem that kept it from decoding (the file still parses).
+type Field<T> = Result<T, ParseError>;
+
+/// Decode a code field; wrong shapes become typed errors at the value's offset.
+fn code_at(tag: u8, value: &[u8], offset: usize) -> Result<Code, ParseError> {
+    Code::from_bytes(value).ok_or_else(|| {
+        let kind = if value.is_empty() || value.len() > Code::MAX_LEN {
+            ParseErrorKind::BadValueLength {
+                tag,
+                len: value.len(),
+            }
+        } else {
+            ParseErrorKind::BadText
+        };
+        ParseError::new(WHAT, offset, kind)
+    })
+}
+
+fn date_at(tag: u8, value: &[u8], offset: usize) -> Result<CardDate, ParseError> {
+    CardDate::parse(value).map_err(|e| {
+        if value.len() != 10 {
+            ParseError::new(
+                WHAT,
+                offset,
+                ParseErrorKind::BadValueLength {
+                    tag,
+                    len: value.len(),
+                },
+            )
+        } else {
+            ParseError::new(WHAT, offset + e.offset(), e.kind())
+        }
+    })
+}
+
+impl Identity {
+    /// Parse EF(ID#RN) (spec §4.1, §4.2).
+    ///
+    /// Accepts an optional leading tag 00, zero padding after the last element and tags in
+    /// any order; keeps unknown tags (0x20 and above). Errors (all with
+    /// `Parsed::File(FileId::Identity)` and a byte offset):
+    /// * a broken TLV → [`ParseErrorKind::Truncated`] at the offset where bytes are missing;
+    /// * no element at all → [`ParseErrorKind::Empty`];
+    /// * a named tag twice → [`ParseErrorKind::UnexpectedTag`] at the second occurrence;
+    /// * a mandatory tag missing → [`ParseErrorKind::Missing`] at the end of the content;
+    ///
+    /// A value of the wrong shape does **not** make the file unreadable (national number not
+    /// 11 digits — published test cards carry 13 —, chip number not 16 bytes, a date that is
+    /// not a valid `DD.MM.YYYY`, a code that is empty, longer than 4 bytes or not printable
+    /// ASCII, an empty photo hash): the file parses, the field's typed accessor returns the
+    /// error that names the offset and the problem (or `None` for optional coded fields), the
+    /// raw bytes stay in [`Identity::raw_field`], and [`Identity::field_errors`] lists every
+    /// such problem — so a verifier can still check the file's signature.
+    ///
+    /// Not errors: text that is not valid UTF-8 (decoded lossily, raw bytes kept), a birth date
+    /// that cannot be decoded ([`Identity::birth_date`] is then `None`), unknown codes (kept as
+    /// `Other`), wrong check digits (see [`NationalNumber::check_digits_valid`]).
+    pub fn parse(bytes: &[u8]) -> Result<Identity, ParseError> {
+        let TlvFields {
+            spans,
+            present,
+            unknown,
+            content_len,
+        } = collect_fields::<32>(bytes, WHAT, IdentityTag::MANDATORY.iter().map(|t| t.byte()))?;
+
+        let span = |tag: u8| spans.get(usize::from(tag)).copied().unwrap_or_default();
+        let value = |tag: u8| span(tag).get(bytes);
+        let off = |tag: u8| span(tag).offset();
+        // Present and not empty.
+        let optional =
+            |tag: u8| Some(value(tag)).filter(|v| present & (1 << tag) != 0 && !v.is_empty());
+
+        let v = value(0x01);
+        let card_number = CardNumber::from_bytes(v).ok_or_else(|| {
+            let kind = if v.is_empty() || v.len() > 12 {
+                ParseErrorKind::BadValueLength {
+                    tag: 0x01,
+                    len: v.len(),
+                }
+            } else {
+                ParseErrorKind::BadText
+            };
+            ParseError::new(WHAT, off(0x01), kind)
+        });
+        let mut field_errors = Vec::new();
+        let chip_len = value(0x02).len();
+        if chip_len != 16 {
+            field_errors.push((
+                0x02,
+                ParseError::new(
+                    WHAT,
+                    off(0x02),
+                    ParseErrorKind::BadValueLength {
+                        tag: 0x02,
+                        len: chip_len,
+                    },
+                ),
+            ));
+        }
+        let validity_begin = date_at(0x03, value(0x03), off(0x03));
+        let validity_end = date_at(0x04, value(0x04), off(0x04));
+        let v = value(0x06);
+        let national_number = NationalNumber::from_digits(v).ok_or_else(|| {
+            match v.iter().position(|b| !b.is_ascii_digit()) {
+                Some(i) if v.len() == 11 => {
+                    ParseError::new(WHAT, off(0x06) + i, ParseErrorKind::BadText)
+                }
+                _ => ParseError::new(
+                    WHAT,
+                    off(0x06),
+                    ParseErrorKind::BadValueLength {
+                        tag: 0x06,
+                        len: v.len(),
+                    },
+                ),
+            }
+        });
+        let birth_date = BirthDate::parse_bytes(value(0x0C)).ok();
+        let sex = code_at(0x0D, value(0x0D), off(0x0D)).map(Sex::from_code);
+        let document_type = code_at(0x0F, value(0x0F), off(0x0F)).map(DocumentType::from_code);
+        if value(0x11).is_empty() {
+            field_errors.push((
+                0x11,
+                ParseError::new(
+                    WHAT,
+                    off(0x11),
+                    ParseErrorKind::BadValueLength { tag: 0x11, len: 0 },
+                ),
+            ));
+        }
+        for (tag, result) in [
+            (0x01, card_number.err()),
+            (0x03, validity_begin.err()),
+            (0x04, validity_end.err()),
+            (0x06, national_number.err()),
+            (0x0D, sex.err()),
+            (0x0F, document_type.err()),
+        ] {
+            if let Some(e) = result {
+                field_errors.push((tag, e));
+            }
+        }
+        // Optional fields: a value of the wrong shape reads as absent and is reported in
+        // `field_errors`.
+        let mut opt = |tag: u8| -> Option<Code> {
+            match optional(tag).map(|v| code_at(tag, v, off(tag))) {
+                Some(Ok(c)) => Some(c),
+                Some(Err(e)) => {
+                    field_errors.push((tag, e));
+                    None
+                }
+                None => None,
+            }
+        };
+        let special_status = opt(0x10).map(SpecialStatus::from_code).unwrap_or_default();
+        let special_organisation = opt(0x13).map(SpecialOrganisation::from_code);
+        let work_permit = opt(0x16).map(WorkPermit::from_code);
+        let brexit_mentions = [
+            opt(0x1B).map(BrexitMention::from_code),
+            opt(0x1C).map(BrexitMention::from_code),
+        ];
+        let card_a_mentions = [
+            opt(0x1D).map(CardAMention::from_code),
+            opt(0x1E).map(CardAMention::from_code),
+        ];
+        let eu_start_date = match optional(0x1F).map(|v| date_at(0x1F, v, off(0x1F))) {
+            Some(Ok(d)) => Some(d),
+            Some(Err(e)) => {
+                field_errors.push((0x1F, e));
+                None
+            }
+            None => None,
+        };
+        field_errors.sort_by_key(|(t, _)| *t);
+
+        Ok(Identity {
+            raw: bytes.to_vec(),
+            content_len: u16::try_from(content_len).unwrap_or(u16::MAX),
+            present,
+            spans,
+            unknown,
+            lossy: Lossy::new(),
+            card_number,
+            validity_begin,
+            validity_end,
+            national_number,
+            birth_date,
+            sex,
+            document_type,
+            field_errors,
+            special_status,
+            special_organisation,
+            work_permit,
+            brexit_mentions,
+            card_a_mentions,
+            eu_start_date,
+        })
+    }
+
+    // -- raw access ----------------------------------------------------------------------
+
+    /// The file exactly as given to [`Identity::parse`] (what the identity signature covers,
+    /// spec §7.2). Contains the national number.
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// The TLV content without trailing zero padding (identity files normally have none).
+    pub fn content(&self) -> &[u8] {
+        self.raw
+            .get(..usize::from(self.content_len))
+            .unwrap_or(&self.raw)
+    }
+
+    fn has(&self, tag: u8) -> bool {
+        tag < 32 && self.present & (1 << tag) != 0
+    }
+
+    fn span(&self, tag: u8) -> Option<Span> {
+        if self.has(tag) {
+            self.spans.get(usize::from(tag)).copied()
+        } else {
+            None
+        }
+    }
+
+    /// The value bytes of a tag (the first occurrence for a repeated unknown tag), `None` when
+    /// the tag is absent. Present-but-empty gives `Some(&[])`.
+    pub fn raw_field(&self, tag: impl Into<IdentityTag>) -> Option<&[u8]> {
+        let tag = tag.into().byte();
+        if tag < 32 {
+            self.span(tag).map(|s| s.get(&self.raw))
+        } else {
+            self.unknown
+                .iter()
+                .find(|(t, _)| *t == tag)
+                .map(|(_, s)| s.get(&self.raw))
+        }
+    }
+
+    /// True when the tag is present (possibly with length 0).
+    pub fn has_field(&self, tag: impl Into<IdentityTag>) -> bool {
+        self.raw_field(tag).is_some()
+    }
+
+    /// The elements with tags 0x20 and above, in file order, as `(tag, value)`.
+    pub fn unknown_tags(&self) -> impl Iterator<Item = (u8, &[u8])> + '_ {
+        self.unknown.iter().map(|(t, s)| (*t, s.get(&self.raw)))
+    }
+
+    /// Every element in file order, as `(tag, value)`.
+    pub fn fields(&self) -> impl Iterator<Item = (IdentityTag, &[u8])> + '_ {
+        tlv::iter(self.content())
+            .filter_map(Result::ok)
+            .map(|t| (IdentityTag::from_byte(t.tag), t.value))
+    }
+
+    fn text(&self, tag: u8) -> Option<&str> {
+        self.span(tag).map(|s| {
+            text_of(&self.raw, s, tag, &self.lossy, || {
+                (0u8..32)
+                    .filter(|t| TEXT_TAGS & (1 << t) != 0)
+                    .filter_map(|t| self.span(t).map(|s| (t, s)))
+                    .collect()
+            })
+        })
+    }
+
+    fn text_or_empty(&self, tag: u8) -> &str {
+        self.text(tag).unwrap_or("")
+    }
+
+    fn non_empty_text(&self, tag: u8) -> Option<&str> {
+        self.text(tag).filter(|s| !s.is_empty())
+    }
+
+    fn non_empty_bytes(&self, tag: u8) -> Option<&[u8]> {
+        self.raw_field(tag).filter(|v| !v.is_empty())
+    }
+
+    // -- fields --------------------------------------------------------------------------
+
+    /// Tag 00: the file structure version, when the file starts with it (spec §4.1; absent on
+    /// every real card studied).
+    pub fn file_structure_version(&self) -> Option<&[u8]> {
+        self.raw_field(0x00)
+    }
+
+    /// Tag 0x01: the card number (spec §6.9).
+    ///
+    /// `Err` (with the offset and what is wrong) when the value is not 1 to 12 printable ASCII
+    /// characters; the file still parses and [`Identity::raw_field`] gives the bytes.
+    pub fn card_number(&self) -> Result<CardNumber, ParseError> {
+        self.card_number
+    }
+
+    /// Tag 0x02: the chip number, 16 bytes (= the card serial of GET CARD DATA, spec §4.2).
+    pub fn chip_number(&self) -> &[u8] {
+        self.raw_field(0x02).unwrap_or(&[])
+    }
+
+    /// Tag 0x03: first day of validity. Always a valid date: [`Identity::parse`] rejects a
+    /// malformed validity date.
+    pub fn validity_begin(&self) -> Result<CardDate, ParseError> {
+        self.validity_begin
+    }
+
+    /// Tag 0x04: last day of validity (validated like [`Identity::validity_begin`]).
+    pub fn validity_end(&self) -> Result<CardDate, ParseError> {
+        self.validity_end
+    }
+
+    /// Tag 0x05: card delivery municipality.
+    pub fn issuing_municipality(&self) -> &str {
+        self.text_or_empty(0x05)
+    }
+
+    /// Tag 0x06: the national register number (masked in `Debug`/`Display`).
+    ///
+    /// `Err` when the value is not 11 ASCII digits — e.g. the 13-digit numbers of published test
+    /// cards of the card's own test infrastructure: the file still parses (its signature can be
+    /// checked) and [`Identity::raw_field`] gives the bytes.
+    pub fn national_number(&self) -> Result<NationalNumber, ParseError> {
+        self.national_number
+    }
+
+    /// Tag 0x07: surname.
+    pub fn surname(&self) -> &str {
+        self.text_or_empty(0x07)
+    }
+
+    /// Tag 0x08: first two given names (`""` when absent).
+    pub fn given_names(&self) -> &str {
+        self.text_or_empty(0x08)
+    }
+
+    /// Tag 0x09: first letter of the third given name; `None` when absent or empty.
+    pub fn first_letter_of_third_given_name(&self) -> Option<&str> {
+        self.non_empty_text(0x09)
+    }
+
+    /// Tag 0x0A: nationality, free text in the card language ("Belg", "Belge", …).
+    pub fn nationality(&self) -> &str {
+        self.text_or_empty(0x0A)
+    }
+
+    /// Tag 0x0B: place of birth.
+    pub fn birth_place(&self) -> &str {
+        self.text_or_empty(0x0B)
+    }
+
+    /// Tag 0x0C decoded (spec §5.2); `None` when the value is not a recognised form (the raw
+    /// text is in [`Identity::birth_date_raw`]).
+    pub fn birth_date(&self) -> Option<BirthDate> {
+        self.birth_date
+    }
+
+    /// Tag 0x0C as written (e.g. `"03 MEI 2001"`, `"    1984"`).
+    pub fn birth_date_raw(&self) -> &str {
+        self.text_or_empty(0x0C)
+    }
+
+    /// Tag 0x0D: sex (spec §6.3).
+    pub fn sex(&self) -> Result<Sex, ParseError> {
+        self.sex
+    }
+
+    /// Tag 0x0E: noble condition; `None` when absent or empty.
+    ///
+    /// Free text, not an enumeration: the specifications define no codes, cards carry the
+    /// title itself in the card language ("Comtesse", "Prince", spec §6.5).
+    pub fn noble_condition(&self) -> Option<&str> {
+        self.non_empty_text(0x0E)
+    }
+
+    /// Tag 0x0F: document type (spec §6.1).
+    pub fn document_type(&self) -> Result<DocumentType, ParseError> {
+        self.document_type
+    }
+
+    /// The problem of a single field that did not make the file unreadable (spec §4.2): a
+    /// mandatory field whose typed accessor returns `Err`, a chip number that is not 16 bytes,
+    /// an empty photo hash, or an optional coded or date field (0x10, 0x13, 0x16, 0x1B–0x1F)
+    /// of the wrong shape (its accessor then returns `None`). `None` when the field is fine.
+    pub fn field_error(&self, tag: impl Into<IdentityTag>) -> Option<ParseError> {
+        let tag = tag.into().byte();
+        self.field_errors
+            .iter()
+            .find(|(t, _)| *t == tag)
+            .map(|(_, e)| *e)
+    }
+
+    /// Every field problem, in tag order (see [`Identity::field_error`]).
+    pub fn field_errors(&self) -> impl Iterator<Item = (IdentityTag, ParseError)> + '_ {
+        self.field_errors
+            .iter()
+            .map(|(t, e)| (IdentityTag::from_byte(*t), *e))
+    }
+
+    /// Tag 0x10: special status (spec §6.2); [`SpecialStatus::NoStatus`] when absent or empty.
+    pub fn special_status(&self) -> SpecialStatus {
+        self.special_status
+    }
+
+    /// Tag 0x11: hash of the photo file (20, 32 or 48 bytes: SHA-1, SHA-256 or SHA-384,
+    /// spec §7.4).
+    pub fn photo_hash(&self) -> &[u8] {
+        self.raw_field(0x11).unwrap_or(&[])
+    }
+
+    /// Tag 0x12: duplicate counter (`"00"`, `"01"`, …, spec §6.6); `None` when absent or
+    /// empty.
+    pub fn duplicate(&self) -> Option<&str> {
+        self.non_empty_text(0x12)
+    }
+
+    /// Tag 0x13: special organisation (spec §6.4); `None` when absent or empty.
+    pub fn special_organisation(&self) -> Option<SpecialOrganisation> {
+        self.special_organisation
+    }
+
+    /// Tag 0x14: member of family — true when the tag is present (it has no value, §6.8).
+    pub fn member_of_family(&self) -> bool {
+        self.has(0x14)
+    }
+
+    /// Tag 0x15: date and country of protection as written, `dd.MM.yyyy-A2` (spec §6.8);
+    /// `None` when absent or empty.
+    pub fn date_and_country_of_protection(&self) -> Option<&str> {
+        self.non_empty_text(0x15)
+    }
+
+    /// Tag 0x15 decoded: the date and the ISO 3166 alpha-2 country (`"13.08.2014-IT"` →
+    /// 13 August 2014, `"IT"`); `None` when absent, empty or not of that form.
+    pub fn protection_date_and_country(&self) -> Option<(CardDate, &str)> {
+        let v = self.date_and_country_of_protection()?;
+        let (date, country) = v.split_once('-')?;
+        let date = CardDate::parse(date.as_bytes()).ok()?;
+        (!country.is_empty()).then_some((date, country))
+    }
+
+    /// Tag 0x16: work-permit mention (spec §6.7); `None` when absent or empty.
+    pub fn work_permit(&self) -> Option<WorkPermit> {
+        self.work_permit
+    }
+
+    /// Tag 0x17: employer VAT number 1 (`xxxx.xxx.xxx`); `None` when absent or empty.
+    pub fn employer_vat_1(&self) -> Option<&str> {
+        self.non_empty_text(0x17)
+    }
+
+    /// Tag 0x18: employer VAT number 2; `None` when absent or empty.
+    pub fn employer_vat_2(&self) -> Option<&str> {
+        self.non_empty_text(0x18)
+    }
+
+    /// Tag 0x19: regional file number; `None` when absent or empty.
+    pub fn regional_file_number(&self) -> Option<&str> {
+        self.non_empty_text(0x19)
+    }
+
+    /// Tag 0x1A: SHA-384 of the basic public key file (applet 1.8, spec §7.5); `None` when
+    /// absent or empty.
+    pub fn basic_key_hash(&self) -> Option<&[u8]> {
+        self.non_empty_bytes(0x1A)
+    }
+
+    /// Tag 0x1B: Brexit mention 1 (spec §6.7); `None` when absent or empty.
+    pub fn brexit_mention_1(&self) -> Option<BrexitMention> {
+        self.brexit_mentions[0]
+    }
+
+    /// Tag 0x1C: Brexit mention 2; `None` when absent or empty.
+    pub fn brexit_mention_2(&self) -> Option<BrexitMention> {
+        self.brexit_mentions[1]
+    }
+
+    /// Tag 0x1D: A-card mention 1 (spec §6.7); `None` when absent or empty.
+    pub fn card_a_mention_1(&self) -> Option<CardAMention> {
+        self.card_a_mentions[0]
+    }
+
+    /// Tag 0x1E: A-card mention 2; `None` when absent or empty.
+    pub fn card_a_mention_2(&self) -> Option<CardAMention> {
+        self.card_a_mentions[1]
+    }
+
+    /// Tag 0x1F: EU registration date (EU card) / date of permanent residence (EU+ card);
+    /// `None` when absent or empty.
+    pub fn eu_start_date(&self) -> Option<CardDate> {
+        self.eu_start_date
+    }
+
+    /// A builder holding the same fields (to re-encode or modify the file).
+    pub fn to_builder(&self) -> IdentityBuilder {
+        IdentityBuilder::from_identity(self)
+    }
+
+    /// A wrapper whose `Debug` prints the national number in clear. Only for callers that
+    /// are allowed to see it.
+    pub fn debug_revealing_national_number(&self) -> RevealNationalNumber<'_> {
+        RevealNationalNumber(self)
+    }
+
+    fn fmt_debug(&self, f: &mut core::fmt::Formatter<'_>, reveal: bool) -> core::fmt::Result {
+        struct Revealed<'a>(&'a str);
+        impl core::fmt::Debug for Revealed<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, "NationalNumber({:?})", self.0)
+            }
+        }
+        struct Unknown<'a>(&'a Identity);
+        impl core::fmt::Debug for Unknown<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                // Tags and lengths only: values of unknown tags are never printed.
+                f.debug_list()
+                    .entries(
+                        self.0
+                            .unknown_tags()
+                            .map(|(t, v)| format!("{t:#04x} ({} bytes)", v.len())),
+                    )
+                    .finish()
+            }
+        }
+        let mut d = f.debug_struct("Identity");
+        if let Some(v) = self.file_structure_version() {
+            d.field("file_structure_version", &Hex(v));
+        }
+        d.field("card_number", &self.card_number)
+            .field("chip_number", &Hex(self.chip_number()))
+            .field("validity_begin", &self.validity_begin)
+            .field("validity_end", &self.validity_end)
+            .field("issuing_municipality", &self.issuing_municipality());
+        if reveal {
+            match &self.national_number {
+                Ok(n) => d.field("national_number", &Revealed(n.reveal())),
+                Err(e) => d.field("national_number", e),
+            };
+        } else {
+            d.field("national_number", &self.national_number);
+        }
+        d.field("surname", &self.surname())
+            .field("given_names", &self.given_names())
+            .field(
+                "first_letter_of_third_given_name",
+                &self.first_letter_of_third_given_name(),
+            )
+            .field("nationality", &self.nationality())
+            .field("birth_place", &self.birth_place())
+            .field("birth_date", &self.birth_date)
+            .field("birth_date_raw", &self.birth_date_raw())
+            .field("sex", &self.sex)
+            .field("noble_condition", &self.noble_condition())
+            .field("document_type", &self.document_type)
+            .field("special_status", &self.special_status)
+            .field("photo_hash", &Hex(self.photo_hash()))
+            .field("duplicate", &self.duplicate())
+            .field("special_organisation", &self.special_organisation)
+            .field("member_of_family", &self.member_of_family())
+            .field(
+                "date_and_country_of_protection",
+                &self.date_and_country_of_protection(),
+            )
+            .field("work_permit", &self.work_permit)
+            .field("employer_vat_1", &self.employer_vat_1())
+            .field("employer_vat_2", &self.employer_vat_2())
+            .field("regional_file_number", &self.regional_file_number())
+            .field("basic_key_hash", &self.basic_key_hash().map(Hex))
+            .field("brexit_mention_1", &self.brexit_mentions[0])
+            .field("brexit_mention_2", &self.brexit_mentions[1])
+            .field("card_a_mention_1", &self.card_a_mentions[0])
+            .field("card_a_mention_2", &self.card_a_mentions[1])
+            .field("eu_start_date", &self.eu_start_date);
+        if !self.unknown.is_empty() {
+            d.field("unknown_tags", &Unknown(self));
+        }
+        d.finish_non_exhaustive()
+    }
+}
+
+impl core::fmt::Debug for Identity {
+    /// Decoded fields; the national number is masked and the raw bytes are not printed.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.fmt_debug(f, false)
+    }
+}
+
+impl PartialEq for Identity {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl Eq for Identity {}
+
+impl core::hash::Hash for Identity {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.raw.hash(state);
+    }
+}
+
+/// `Debug` of an [`Identity`] with the national number in clear (see
+/// [`Identity::debug_revealing_national_number`]).
+#[derive(Clone, Copy)]
+pub struct RevealNationalNumber<'a>(&'a Identity);
+
+impl core::fmt::Debug for RevealNationalNumber<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.fmt_debug(f, true)
+    }
+}
