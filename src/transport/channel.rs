@@ -177,13 +177,20 @@ impl<T: Transport> Channel<T> {
         }
     }
 
+    /// Zero the bytes the last exchange left in the scratch buffer and empty it. Only the used
+    /// part is wiped: the spare capacity was wiped when it was last in use.
+    fn wipe_scratch(&mut self) {
+        self.scratch.as_mut_slice().zeroize();
+        self.scratch.clear();
+    }
+
     /// One raw exchange: transmit, count, observe. Appends response data to `out`.
     fn exchange(&mut self, cmd: &Command, out: &mut Vec<u8>) -> Result<StatusWord> {
-        self.scratch.zeroize();
+        self.wipe_scratch();
         let sent = self.transport.transmit(cmd.as_bytes(), &mut self.scratch);
         self.count += 1;
         if let Err(e) = sent {
-            self.scratch.zeroize();
+            self.wipe_scratch();
             return Err(e.into());
         }
         let resp = ResponseRef::parse(&self.scratch, cmd.kind())?;
