@@ -1,6 +1,7 @@
 //! Hash algorithms of the card's signature algorithms and DigestInfo handling (spec §8.7, §8.8).
 
 use aws_lc_rs::digest;
+use beid::vocab::HashAlgorithm;
 
 /// Hash algorithms of the card's signature algorithm references (spec §8.7, §8.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,46 +31,29 @@ impl HashAlg {
         HashAlg::Sha512,
     ];
 
-    /// Digest length in bytes.
-    pub const fn output_len(self) -> usize {
+    /// The library's name of this hash (its table holds the lengths and DigestInfo prefixes).
+    pub const fn library(self) -> HashAlgorithm {
         match self {
-            HashAlg::Md5 => 16,
-            HashAlg::Sha1 => 20,
-            HashAlg::Sha224 => 28,
-            HashAlg::Sha256 => 32,
-            HashAlg::Sha384 => 48,
-            HashAlg::Sha512 => 64,
+            HashAlg::Md5 => HashAlgorithm::Md5,
+            HashAlg::Sha1 => HashAlgorithm::Sha1,
+            HashAlg::Sha224 => HashAlgorithm::Sha224,
+            HashAlg::Sha256 => HashAlgorithm::Sha256,
+            HashAlg::Sha384 => HashAlgorithm::Sha384,
+            HashAlg::Sha512 => HashAlgorithm::Sha512,
         }
     }
 
+    /// Digest length in bytes.
+    pub const fn output_len(self) -> usize {
+        self.library().digest_len()
+    }
+
     /// The DER `DigestInfo` prefix that precedes the digest in a PKCS#1 v1.5 signature
-    /// (spec §8.8 list of prefixes).
+    /// (spec §8.8, from the library's table).
     pub const fn digest_info_prefix(self) -> &'static [u8] {
-        match self {
-            HashAlg::Md5 => &[
-                0x30, 0x20, 0x30, 0x0C, 0x06, 0x08, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x02, 0x05,
-                0x05, 0x00, 0x04, 0x10,
-            ],
-            HashAlg::Sha1 => &[
-                0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2B, 0x0E, 0x03, 0x02, 0x1A, 0x05, 0x00, 0x04,
-                0x14,
-            ],
-            HashAlg::Sha224 => &[
-                0x30, 0x2D, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                0x04, 0x05, 0x00, 0x04, 0x1C,
-            ],
-            HashAlg::Sha256 => &[
-                0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                0x01, 0x05, 0x00, 0x04, 0x20,
-            ],
-            HashAlg::Sha384 => &[
-                0x30, 0x41, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                0x02, 0x05, 0x00, 0x04, 0x30,
-            ],
-            HashAlg::Sha512 => &[
-                0x30, 0x51, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-                0x03, 0x05, 0x00, 0x04, 0x40,
-            ],
+        match self.library().digest_info_prefix() {
+            Some(p) => p,
+            None => &[],
         }
     }
 
