@@ -96,7 +96,7 @@ fn basic_key_and_token_info_and_card_data() {
     ti.extend_from_slice(&serial);
     ti.extend_from_slice(b"\x80\x06BELPIC\x03\x02\x04\x30\x9E\x04\x04\x02\x00\x00");
     let token = TokenInfo::parse(&ti).unwrap();
-    assert_eq!(token.serial(), &serial);
+    assert_eq!(token.serial(), Ok(&serial));
     assert_eq!(token.label(), Some("BELPIC"));
 
     let mut cd = serial.to_vec();
@@ -105,7 +105,7 @@ fn basic_key_and_token_info_and_card_data() {
     ]);
     cd.extend_from_slice(&[0x0F, 0x03, 0xFF, 0xFF]);
     let card = CardData::parse(&cd).unwrap();
-    assert_eq!(card.serial(), token.serial());
+    assert_eq!(Ok(card.serial()), token.serial());
     assert_eq!(card.generation(), Generation::Applet18);
     assert!(matches!(
         card.versions(),

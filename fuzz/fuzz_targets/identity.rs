@@ -79,7 +79,7 @@ fuzz_target!(|data: &[u8]| {
         id.basic_key_hash(),
         id.photo_hash(),
         id.chip_number(),
-        id.content(),
+        id.tlv_content(),
     );
     let _ = id.file_structure_version();
     for (tag, value) in id.fields() {

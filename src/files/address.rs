@@ -60,14 +60,29 @@ impl Address {
         &self.raw
     }
 
-    /// The file with all trailing `00` bytes removed: the part the address signature covers
-    /// (spec §7.3).
-    pub fn content(&self) -> &[u8] {
-        let end = self.raw.iter().rposition(|&b| b != 0).map_or(0, |p| p + 1);
-        self.raw.get(..end).unwrap_or(&self.raw)
+    /// The file with every trailing `00` byte removed: the part the address signature covers
+    /// (spec §7.3). Differs from [`Address::tlv_content`] only when the last value itself ends
+    /// with `00` bytes. Same meaning as [`Identity::without_trailing_zeros`](crate::files::Identity::without_trailing_zeros).
+    pub fn without_trailing_zeros(&self) -> &[u8] {
+        crate::tlv::record::without_trailing_zeros(&self.raw)
     }
 
-    /// Length of the TLV content (where the zero padding starts).
+    /// The file up to where the TLV walk stopped (spec §4.1): the elements, without the zero
+    /// padding up to the fixed file size. Same meaning as
+    /// [`Identity::tlv_content`](crate::files::Identity::tlv_content).
+    pub fn tlv_content(&self) -> &[u8] {
+        self.raw
+            .get(..usize::from(self.content_len))
+            .unwrap_or(&self.raw)
+    }
+
+    /// Old name of [`Address::without_trailing_zeros`].
+    #[deprecated(note = "use `without_trailing_zeros` (or `tlv_content`)")]
+    pub fn content(&self) -> &[u8] {
+        self.without_trailing_zeros()
+    }
+
+    /// Length of the TLV content (where the zero padding starts): `tlv_content().len()`.
     pub fn content_len(&self) -> usize {
         usize::from(self.content_len)
     }
@@ -164,19 +179,7 @@ impl core::fmt::Debug for Address {
     }
 }
 
-impl PartialEq for Address {
-    fn eq(&self, other: &Self) -> bool {
-        self.raw == other.raw
-    }
-}
-
-impl Eq for Address {}
-
-impl core::hash::Hash for Address {
-    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        self.raw.hash(state);
-    }
-}
+crate::tlv::record::eq_by_raw!(Address);
 
 #[cfg(feature = "serde")]
 mod serde_impl {
@@ -299,7 +302,7 @@ mod tests {
         assert_eq!(a.zip(), "1000");
         assert_eq!(a.municipality(), "Brussel");
         assert_eq!(a.raw(), &bytes[..]);
-        assert_eq!(a.content(), &bytes[..34]);
+        assert_eq!(a.without_trailing_zeros(), &bytes[..34]);
         assert_eq!(a.content_len(), 34);
         assert_eq!(a.file_structure_version(), None);
         assert_eq!(a.raw_field(0x02), Some(&b"1000"[..]));

@@ -77,18 +77,30 @@ pub struct UnknownElement {
 }
 
 /// The decoded EF(TokenInfo) (PKCS#15 TokenInfo, spec §11.4).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+///
+/// A field with an unexpected length or format does not make the file unreadable: its accessor
+/// returns the error (mandatory `version`, `serialNumber`, `tokenflags`) or reads as absent
+/// (optional `9E` versions), text that is not UTF-8 is decoded lossily, and
+/// [`TokenInfo::field_errors`] lists every such problem. Equality compares the raw bytes.
+///
+/// With the `serde` feature a TokenInfo serializes as its raw bytes (`raw`, hex) plus the
+/// decoded fields (a field in error as `null`, the problems in `field_errors`); deserializing
+/// parses `raw` again.
+#[derive(Clone, Debug)]
 pub struct TokenInfo {
     raw: Vec<u8>,
-    version: u32,
-    serial: [u8; 16],
+    version: Result<u32, ParseError>,
+    serial: Result<[u8; 16], ParseError>,
     manufacturer_id: Option<String>,
     label: Option<String>,
-    flags: TokenFlags,
+    flags: Result<TokenFlags, ParseError>,
     perso_versions: Option<PersoVersions>,
     unknown: Vec<UnknownElement>,
+    /// Problems of single elements, by DER tag, in file order.
+    field_errors: Vec<(u8, ParseError)>,
 }
+
+crate::tlv::record::eq_by_raw!(TokenInfo);
 
 /// One DER element inside the parsed buffer.
 struct Element<'a> {
@@ -122,16 +134,26 @@ fn element(data: &[u8], offset: usize) -> Result<Element<'_>, ParseError> {
     })
 }
 
-fn utf8(e: &Element<'_>) -> Result<String, ParseError> {
-    core::str::from_utf8(e.content)
-        .map(str::to_owned)
-        .map_err(|err| {
-            ParseError::new(
-                WHAT,
-                e.content_offset + err.valid_up_to(),
-                ParseErrorKind::BadText,
-            )
-        })
+/// The element's content as text; not UTF-8 → decoded lossily and the error (at the first
+/// bad byte) pushed to `errors`.
+fn utf8(e: &Element<'_>, errors: &mut Vec<(u8, ParseError)>) -> String {
+    if let Err(err) = core::str::from_utf8(e.content) {
+        let at = e.content_offset + err.valid_up_to();
+        errors.push((e.tag, ParseError::new(WHAT, at, ParseErrorKind::BadText)));
+    }
+    String::from_utf8_lossy(e.content).into_owned()
+}
+
+/// A `BadValueLength` error for element `e`.
+fn bad_len(e: &Element<'_>) -> ParseError {
+    ParseError::new(
+        WHAT,
+        e.offset,
+        ParseErrorKind::BadValueLength {
+            tag: e.tag,
+            len: e.content.len(),
+        },
+    )
 }
 
 impl TokenInfo {
@@ -143,11 +165,18 @@ impl TokenInfo {
     /// keeps any other element in [`unknown_elements`](Self::unknown_elements) and ignores bytes
     /// after the SEQUENCE (padding).
     ///
-    /// Errors use `Parsed::File(FileId::TokenInfo)` and the byte offset in the file:
-    /// [`ParseErrorKind::Empty`] (empty or zero file), [`ParseErrorKind::UnexpectedTag`] (not a
-    /// SEQUENCE, or version/serial out of place), [`ParseErrorKind::Missing`] (no token flags),
-    /// [`ParseErrorKind::BadValueLength`], [`ParseErrorKind::Truncated`],
-    /// [`ParseErrorKind::BadLength`], [`ParseErrorKind::BadText`] (label not UTF-8).
+    /// Errors that make the file unreadable use `Parsed::File(FileId::TokenInfo)` and the byte
+    /// offset in the file: [`ParseErrorKind::Empty`] (empty or zero file),
+    /// [`ParseErrorKind::UnexpectedTag`] (not a SEQUENCE, or no INTEGER version / OCTET STRING
+    /// serial at the head of it), [`ParseErrorKind::Truncated`] and
+    /// [`ParseErrorKind::BadLength`] (broken DER framing).
+    ///
+    /// Per-field problems (the file still parses, see [`TokenInfo::field_errors`]): version not
+    /// 1 to 4 bytes or serial not 16 bytes ([`ParseErrorKind::BadValueLength`], returned by
+    /// [`TokenInfo::version`] / [`TokenInfo::serial`]), no token flags
+    /// ([`ParseErrorKind::Missing`]) or an empty BIT STRING, returned by [`TokenInfo::flags`],
+    /// `9E` versions not 4 bytes (read as absent), manufacturerID or label not UTF-8
+    /// ([`ParseErrorKind::BadText`], decoded lossily).
     pub fn parse(data: &[u8]) -> Result<TokenInfo, ParseError> {
         if data.iter().all(|b| *b == 0) {
             return Err(ParseError::new(WHAT, 0, ParseErrorKind::Empty));
@@ -174,20 +203,14 @@ impl TokenInfo {
                 },
             ));
         }
-        if version_el.content.is_empty() || version_el.content.len() > 4 {
-            return Err(ParseError::new(
-                WHAT,
-                version_el.offset,
-                ParseErrorKind::BadValueLength {
-                    tag: 0x02,
-                    len: version_el.content.len(),
-                },
-            ));
-        }
-        let version = version_el
-            .content
-            .iter()
-            .fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        let version = if version_el.content.is_empty() || version_el.content.len() > 4 {
+            Err(bad_len(&version_el))
+        } else {
+            Ok(version_el
+                .content
+                .iter()
+                .fold(0u32, |acc, b| (acc << 8) | u32::from(*b)))
+        };
 
         let serial_el = element(body, version_el.offset + version_el.whole.len())?;
         if serial_el.tag != 0x04 {
@@ -197,17 +220,15 @@ impl TokenInfo {
                 ParseErrorKind::UnexpectedTag { tag: serial_el.tag },
             ));
         }
-        let serial: [u8; 16] = serial_el.content.try_into().map_err(|_| {
-            ParseError::new(
-                WHAT,
-                serial_el.offset,
-                ParseErrorKind::BadValueLength {
-                    tag: 0x04,
-                    len: serial_el.content.len(),
-                },
-            )
-        })?;
+        let serial: Result<[u8; 16], ParseError> = serial_el
+            .content
+            .try_into()
+            .map_err(|_| bad_len(&serial_el));
 
+        let mut field_errors: Vec<(u8, ParseError)> = [(0x02, version), (0x04, serial.map(|_| 0))]
+            .into_iter()
+            .filter_map(|(tag, r)| r.err().map(|e| (tag, e)))
+            .collect();
         let mut manufacturer_id = None;
         let mut label = None;
         let mut flags = None;
@@ -219,50 +240,44 @@ impl TokenInfo {
             pos += e.whole.len();
             match e.tag {
                 0x0C if manufacturer_id.is_none() && label.is_none() && flags.is_none() => {
-                    manufacturer_id = Some(utf8(&e)?);
+                    manufacturer_id = Some(utf8(&e, &mut field_errors));
                 }
-                0x80 if label.is_none() && flags.is_none() => label = Some(utf8(&e)?),
+                0x80 if label.is_none() && flags.is_none() => {
+                    label = Some(utf8(&e, &mut field_errors));
+                }
                 0x03 if flags.is_none() => {
-                    let Some((_unused, bits)) = e.content.split_first() else {
-                        return Err(ParseError::new(
-                            WHAT,
-                            e.offset,
-                            ParseErrorKind::BadValueLength { tag: 0x03, len: 0 },
-                        ));
-                    };
-                    flags = Some(TokenFlags {
-                        bits: bits.first().copied().unwrap_or(0),
+                    flags = Some(match e.content.split_first() {
+                        Some((_unused, bits)) => Ok(TokenFlags {
+                            bits: bits.first().copied().unwrap_or(0),
+                        }),
+                        None => Err(bad_len(&e)),
                     });
                 }
-                0x9E if perso_versions.is_none() => {
-                    let [graphical, electrical, electrical_interface, rfu] = *e.content else {
-                        return Err(ParseError::new(
-                            WHAT,
-                            e.offset,
-                            ParseErrorKind::BadValueLength {
-                                tag: 0x9E,
-                                len: e.content.len(),
-                            },
-                        ));
-                    };
-                    perso_versions = Some(PersoVersions {
-                        graphical,
-                        electrical,
-                        electrical_interface,
-                        rfu,
-                    });
-                }
+                0x9E if perso_versions.is_none() => match *e.content {
+                    [graphical, electrical, electrical_interface, rfu] => {
+                        perso_versions = Some(PersoVersions {
+                            graphical,
+                            electrical,
+                            electrical_interface,
+                            rfu,
+                        });
+                    }
+                    _ => field_errors.push((0x9E, bad_len(&e))),
+                },
                 _ => unknown.push(UnknownElement {
                     offset: e.offset,
                     bytes: e.whole.to_vec(),
                 }),
             }
         }
-        let flags = flags.ok_or(ParseError::new(
+        let flags = flags.unwrap_or(Err(ParseError::new(
             WHAT,
             end,
             ParseErrorKind::Missing { tag: 0x03 },
-        ))?;
+        )));
+        if let Err(e) = flags {
+            field_errors.push((0x03, e));
+        }
         Ok(TokenInfo {
             raw: data.to_vec(),
             version,
@@ -272,6 +287,7 @@ impl TokenInfo {
             flags,
             perso_versions,
             unknown,
+            field_errors,
         })
     }
 
@@ -280,33 +296,38 @@ impl TokenInfo {
         &self.raw
     }
 
-    /// The TokenInfo version (`0`).
-    pub fn version(&self) -> u32 {
+    /// The TokenInfo version (`0`); `Err` (`BadValueLength`) when the INTEGER is empty or
+    /// longer than 4 bytes.
+    pub fn version(&self) -> Result<u32, ParseError> {
         self.version
     }
 
     /// The token serial number = chip serial number (= GET CARD DATA bytes 0–15, file bytes
-    /// 7–22, spec §9.2, §11.4).
-    pub fn serial(&self) -> &[u8; 16] {
-        &self.serial
+    /// 7–22, spec §9.2, §11.4); `Err` (`BadValueLength`) when the OCTET STRING is not 16 bytes
+    /// ([`TokenInfo::raw`] still holds them).
+    pub fn serial(&self) -> Result<&[u8; 16], ParseError> {
+        self.serial.as_ref().map_err(|e| *e)
     }
 
-    /// The PKCS#15 manufacturerID (absent on Belpic cards).
+    /// The PKCS#15 manufacturerID (absent on Belpic cards), decoded lossily when not UTF-8.
     pub fn manufacturer_id(&self) -> Option<&str> {
         self.manufacturer_id.as_deref()
     }
 
-    /// The token label (`BELPIC`).
+    /// The token label (`BELPIC`), decoded lossily when not UTF-8 (the problem is then in
+    /// [`TokenInfo::field_errors`]).
     pub fn label(&self) -> Option<&str> {
         self.label.as_deref()
     }
 
-    /// The token flags.
-    pub fn flags(&self) -> TokenFlags {
+    /// The token flags; `Err` when the BIT STRING is missing (`Missing { tag: 0x03 }` at the end
+    /// of the SEQUENCE) or empty (`BadValueLength`).
+    pub fn flags(&self) -> Result<TokenFlags, ParseError> {
         self.flags
     }
 
-    /// The BELPIC-specific version bytes (`9E 04 …`), when present.
+    /// The BELPIC-specific version bytes (`9E 04 …`), when present with 4 bytes (another
+    /// length reads as absent and is reported in [`TokenInfo::field_errors`]).
     pub fn perso_versions(&self) -> Option<PersoVersions> {
         self.perso_versions
     }
@@ -314,6 +335,55 @@ impl TokenInfo {
     /// Elements of the SEQUENCE this parser does not interpret.
     pub fn unknown_elements(&self) -> &[UnknownElement] {
         &self.unknown
+    }
+
+    /// Every problem of a single element that did not make the file unreadable, as
+    /// `(DER tag, error)` (`02` version, `04` serial, `0C` manufacturerID, `80` label, `03`
+    /// flags, `9E` versions); empty for a well-formed file.
+    pub fn field_errors(&self) -> &[(u8, ParseError)] {
+        &self.field_errors
+    }
+
+    /// The problem of the element with this DER tag, if any (see [`TokenInfo::field_errors`]).
+    pub fn field_error(&self, tag: u8) -> Option<ParseError> {
+        self.field_errors
+            .iter()
+            .find(|(t, _)| *t == tag)
+            .map(|(_, e)| *e)
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_impl {
+    use super::TokenInfo;
+    use crate::tlv::hex::hex_encode;
+    use serde::ser::SerializeStruct;
+
+    impl serde::Serialize for TokenInfo {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let errors: Vec<(u8, String)> = self
+                .field_errors
+                .iter()
+                .map(|(t, e)| (*t, e.to_string()))
+                .collect();
+            let mut st = s.serialize_struct("TokenInfo", 9)?;
+            st.serialize_field("raw", &hex_encode(&self.raw))?;
+            st.serialize_field("version", &self.version.ok())?;
+            st.serialize_field("serial", &self.serial.ok().map(|s| hex_encode(&s)))?;
+            st.serialize_field("manufacturer_id", &self.manufacturer_id)?;
+            st.serialize_field("label", &self.label)?;
+            st.serialize_field("flags", &self.flags.ok())?;
+            st.serialize_field("perso_versions", &self.perso_versions)?;
+            st.serialize_field("unknown", &self.unknown)?;
+            st.serialize_field("field_errors", &errors)?;
+            st.end()
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for TokenInfo {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            crate::tlv::hex::from_raw_hex(d, TokenInfo::parse)
+        }
     }
 }
 
@@ -341,15 +411,17 @@ mod tests {
         assert_eq!(data.len(), 41);
         let ti = TokenInfo::parse(&data).unwrap();
         assert_eq!(ti.raw(), &data[..]);
-        assert_eq!(ti.version(), 0);
-        assert_eq!(ti.serial()[..], data[7..23]);
+        assert_eq!(ti.version(), Ok(0));
+        assert_eq!(ti.serial().unwrap()[..], data[7..23]);
+        assert!(ti.field_errors().is_empty());
         assert_eq!(ti.label(), Some("BELPIC"));
         assert_eq!(ti.manufacturer_id(), None);
-        assert_eq!(ti.flags(), TokenFlags { bits: 0x30 });
-        assert!(ti.flags().prn_generation());
-        assert!(ti.flags().eid_compliant());
-        assert!(!ti.flags().read_only());
-        assert!(!ti.flags().login_required());
+        let flags = ti.flags().unwrap();
+        assert_eq!(flags, TokenFlags { bits: 0x30 });
+        assert!(flags.prn_generation());
+        assert!(flags.eid_compliant());
+        assert!(!flags.read_only());
+        assert!(!flags.login_required());
         assert_eq!(
             ti.perso_versions(),
             Some(PersoVersions {
@@ -397,7 +469,7 @@ mod tests {
         data.extend_from_slice(&body);
         let ti = TokenInfo::parse(&data).unwrap();
         assert_eq!(ti.manufacturer_id(), Some("GD"));
-        assert_eq!(ti.serial(), &[0xAB; 16]);
+        assert_eq!(ti.serial(), Ok(&[0xAB; 16]));
         assert_eq!(ti.perso_versions().unwrap().graphical, 8);
         assert_eq!(
             ti.unknown_elements(),
@@ -447,29 +519,61 @@ mod tests {
         d[36] = 0x03; // 9E 03
         d[1] = 0x26;
         d.pop();
+        // Per-field problems: the file parses, the field reports the error.
+        let ti = TokenInfo::parse(&d).unwrap();
+        assert_eq!(ti.perso_versions(), None);
         assert_eq!(
-            TokenInfo::parse(&d).unwrap_err(),
-            ParseError::new(
+            ti.field_error(0x9E),
+            Some(ParseError::new(
                 what,
                 35,
                 ParseErrorKind::BadValueLength { tag: 0x9E, len: 3 }
-            )
+            ))
         );
         // Flags missing.
         let mut d = sample([4, 2, 0, 0]);
         d[31] = 0x81; // 03 → 81: an unknown context element
-        let err = TokenInfo::parse(&d).unwrap_err();
-        assert_eq!(
-            err,
-            ParseError::new(what, 41, ParseErrorKind::Missing { tag: 0x03 })
-        );
-        // Label not UTF-8.
+        let ti = TokenInfo::parse(&d).unwrap();
+        let err = ParseError::new(what, 41, ParseErrorKind::Missing { tag: 0x03 });
+        assert_eq!(ti.flags(), Err(err));
+        assert_eq!(ti.field_errors(), &[(0x03, err)]);
+        assert_eq!(ti.unknown_elements().len(), 1);
+        // Label not UTF-8: decoded lossily, the error names the first bad byte.
         let mut d = sample([4, 2, 0, 0]);
         d[26] = 0xFF;
+        let ti = TokenInfo::parse(&d).unwrap();
+        assert_eq!(ti.label(), Some("B\u{FFFD}LPIC"));
         assert_eq!(
-            TokenInfo::parse(&d).unwrap_err(),
-            ParseError::new(what, 26, ParseErrorKind::BadText)
+            ti.field_error(0x80),
+            Some(ParseError::new(what, 26, ParseErrorKind::BadText))
         );
+        assert_eq!(ti.raw(), &d[..]);
+    }
+
+    /// A version INTEGER of 5 bytes, a serial of 15 and an empty flags BIT STRING: the file
+    /// parses, each accessor reports its own error.
+    #[test]
+    fn field_length_errors_are_per_field() {
+        let what = Parsed::File(FileId::TokenInfo);
+        let mut body = vec![0x02, 0x05, 0, 0, 0, 0, 1, 0x04, 0x0F];
+        body.extend_from_slice(&[0xAB; 15]);
+        body.extend_from_slice(&[0x80, 0x06, 0x42, 0x45, 0x4C, 0x50, 0x49, 0x43]);
+        body.extend_from_slice(&[0x03, 0x00]);
+        let mut data = vec![0x30, body.len() as u8];
+        data.extend_from_slice(&body);
+        let ti = TokenInfo::parse(&data).unwrap();
+        let version = ParseError::new(what, 2, ParseErrorKind::BadValueLength { tag: 2, len: 5 });
+        let serial = ParseError::new(what, 9, ParseErrorKind::BadValueLength { tag: 4, len: 15 });
+        let flags = ParseError::new(what, 34, ParseErrorKind::BadValueLength { tag: 3, len: 0 });
+        assert_eq!(ti.version(), Err(version));
+        assert_eq!(ti.serial(), Err(serial));
+        assert_eq!(ti.flags(), Err(flags));
+        assert_eq!(ti.label(), Some("BELPIC"));
+        assert_eq!(
+            ti.field_errors(),
+            &[(0x02, version), (0x04, serial), (0x03, flags)]
+        );
+        assert_eq!(ti.raw(), &data[..]);
     }
 
     #[test]
@@ -503,5 +607,6 @@ mod tests {
         let ti = TokenInfo::parse(&sample([4, 2, 0, 0])).unwrap();
         let back: TokenInfo = serde_json::from_str(&serde_json::to_string(&ti).unwrap()).unwrap();
         assert_eq!(back, ti);
+        assert_eq!(back.field_errors(), ti.field_errors());
     }
 }

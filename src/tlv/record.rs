@@ -5,6 +5,25 @@
 use crate::error::{ParseError, ParseErrorKind, Parsed};
 use crate::tlv;
 
+/// `PartialEq`, `Eq` and `Hash` of a parsed file type by its `raw` bytes only (the decoded
+/// fields are a function of them).
+macro_rules! eq_by_raw {
+    ($ty:ty) => {
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                self.raw == other.raw
+            }
+        }
+        impl Eq for $ty {}
+        impl core::hash::Hash for $ty {
+            fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+                self.raw.hash(state);
+            }
+        }
+    };
+}
+pub(crate) use eq_by_raw;
+
 /// A field of a parsed file: offset and length of its value in the raw bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Span {
@@ -62,6 +81,13 @@ pub(crate) fn text_of<'a>(
             .find(|(t, _)| *t == tag)
             .map_or("", |(_, s)| s),
     }
+}
+
+/// `bytes` without its trailing `00` bytes (spec §7.3: the part of the address file its
+/// signature covers).
+pub(crate) fn without_trailing_zeros(bytes: &[u8]) -> &[u8] {
+    let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |p| p + 1);
+    bytes.get(..end).unwrap_or(bytes)
 }
 
 /// Rejects inputs whose offsets do not fit the 16-bit spans (real files are a few hundred

@@ -298,11 +298,26 @@ impl Identity {
         &self.raw
     }
 
-    /// The TLV content without trailing zero padding (identity files normally have none).
-    pub fn content(&self) -> &[u8] {
+    /// The file up to where the TLV walk stopped (spec §4.1): the elements, without the zero
+    /// padding that may follow them (identity files normally have none). Same meaning as
+    /// [`Address::tlv_content`](crate::files::Address::tlv_content).
+    pub fn tlv_content(&self) -> &[u8] {
         self.raw
             .get(..usize::from(self.content_len))
             .unwrap_or(&self.raw)
+    }
+
+    /// The file with every trailing `00` byte removed (spec §7.3: what the address signature
+    /// covers; for an identity file the signature covers [`Identity::raw`], spec §7.2). Same
+    /// meaning as [`Address::without_trailing_zeros`](crate::files::Address::without_trailing_zeros).
+    pub fn without_trailing_zeros(&self) -> &[u8] {
+        crate::tlv::record::without_trailing_zeros(&self.raw)
+    }
+
+    /// Old name of [`Identity::tlv_content`].
+    #[deprecated(note = "use `tlv_content` (or `without_trailing_zeros`)")]
+    pub fn content(&self) -> &[u8] {
+        self.tlv_content()
     }
 
     fn has(&self, tag: u8) -> bool {
@@ -343,7 +358,7 @@ impl Identity {
 
     /// Every element in file order, as `(tag, value)`.
     pub fn fields(&self) -> impl Iterator<Item = (IdentityTag, &[u8])> + '_ {
-        tlv::iter(self.content())
+        tlv::iter(self.tlv_content())
             .filter_map(Result::ok)
             .map(|t| (IdentityTag::from_byte(t.tag), t.value))
     }
@@ -678,19 +693,7 @@ impl core::fmt::Debug for Identity {
     }
 }
 
-impl PartialEq for Identity {
-    fn eq(&self, other: &Self) -> bool {
-        self.raw == other.raw
-    }
-}
-
-impl Eq for Identity {}
-
-impl core::hash::Hash for Identity {
-    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        self.raw.hash(state);
-    }
-}
+crate::tlv::record::eq_by_raw!(Identity);
 
 /// `Debug` of an [`Identity`] with the national number in clear (see
 /// [`Identity::debug_revealing_national_number`]).

@@ -53,7 +53,7 @@ fn worked_example_every_field() {
     assert_eq!(bytes.len(), 176);
     let id = Identity::parse(&bytes).unwrap();
     assert_eq!(id.raw(), &bytes[..]);
-    assert_eq!(id.content(), &bytes[..]);
+    assert_eq!(id.tlv_content(), &bytes[..]);
     assert_eq!(id.file_structure_version(), None);
     assert_eq!(id.card_number().unwrap().as_str(), "000001241600");
     assert!(id.card_number().unwrap().check_digits_valid());
@@ -283,7 +283,7 @@ fn zero_padding_is_ignored() {
     bytes.extend_from_slice(&[0; 40]);
     let id = Identity::parse(&bytes).unwrap();
     assert_eq!(id.raw().len(), 216);
-    assert_eq!(id.content().len(), 176);
+    assert_eq!(id.tlv_content().len(), 176);
     assert_eq!(id.surname(), "Specimen");
 }
 
