@@ -8,7 +8,7 @@
 //!
 //! [`IdentityBuilder`] writes an identity file (for the simulator and for round-trip tests).
 
-use crate::error::{ParseError, ParseErrorKind, Parsed};
+use crate::error::{ParseError, Parsed};
 use crate::files::birth_date::BirthDate;
 use crate::files::codes::{
     BrexitMention, CardAMention, Code, DocumentType, Sex, SpecialOrganisation, SpecialStatus,
@@ -18,21 +18,23 @@ use crate::files::date::CardDate;
 use crate::files::identity_tag::{IdentityTag, TEXT_TAGS};
 use crate::files::numbers::{CardNumber, NationalNumber};
 use crate::tlv;
-use crate::tlv::hex::Hex;
 #[cfg(feature = "serde")]
 use crate::tlv::hex::hex_encode;
-use crate::tlv::record::{Encoder, Lossy, Span, TlvFields, collect_fields, text_of};
+use crate::tlv::record::{Encoder, Lossy, Span, text_of};
 use crate::vocab::FileId;
 
 const WHAT: Parsed = Parsed::File(FileId::Identity);
 
 mod builder;
+mod debug;
+mod parse;
 #[cfg(feature = "serde")]
 mod serde_impl;
 #[cfg(test)]
 mod tests;
 
 pub use builder::IdentityBuilder;
+pub use debug::RevealNationalNumber;
 
 // ------------------------------------------------------------------------------------------
 // Identity
@@ -94,38 +96,6 @@ pub struct Identity {
 /// A decoded mandatory field, or the problem that kept it from decoding (the file still parses).
 type Field<T> = Result<T, ParseError>;
 
-/// Decode a code field; wrong shapes become typed errors at the value's offset.
-fn code_at(tag: u8, value: &[u8], offset: usize) -> Result<Code, ParseError> {
-    Code::from_bytes(value).ok_or_else(|| {
-        let kind = if value.is_empty() || value.len() > Code::MAX_LEN {
-            ParseErrorKind::BadValueLength {
-                tag,
-                len: value.len(),
-            }
-        } else {
-            ParseErrorKind::BadText
-        };
-        ParseError::new(WHAT, offset, kind)
-    })
-}
-
-fn date_at(tag: u8, value: &[u8], offset: usize) -> Result<CardDate, ParseError> {
-    CardDate::parse(value).map_err(|e| {
-        if value.len() != 10 {
-            ParseError::new(
-                WHAT,
-                offset,
-                ParseErrorKind::BadValueLength {
-                    tag,
-                    len: value.len(),
-                },
-            )
-        } else {
-            ParseError::new(WHAT, offset + e.offset(), e.kind())
-        }
-    })
-}
-
 impl Identity {
     /// Parse EF(ID#RN) (spec §4.1, §4.2).
     ///
@@ -149,145 +119,7 @@ impl Identity {
     /// that cannot be decoded ([`Identity::birth_date`] is then `None`), unknown codes (kept as
     /// `Other`), wrong check digits (see [`NationalNumber::check_digits_valid`]).
     pub fn parse(bytes: &[u8]) -> Result<Identity, ParseError> {
-        let TlvFields {
-            spans,
-            present,
-            unknown,
-            content_len,
-        } = collect_fields::<32>(bytes, WHAT, IdentityTag::MANDATORY.iter().map(|t| t.byte()))?;
-
-        let span = |tag: u8| spans.get(usize::from(tag)).copied().unwrap_or_default();
-        let value = |tag: u8| span(tag).get(bytes);
-        let off = |tag: u8| span(tag).offset();
-        // Present and not empty.
-        let optional =
-            |tag: u8| Some(value(tag)).filter(|v| present & (1 << tag) != 0 && !v.is_empty());
-
-        let v = value(0x01);
-        let card_number = CardNumber::from_bytes(v).ok_or_else(|| {
-            let kind = if v.is_empty() || v.len() > 12 {
-                ParseErrorKind::BadValueLength {
-                    tag: 0x01,
-                    len: v.len(),
-                }
-            } else {
-                ParseErrorKind::BadText
-            };
-            ParseError::new(WHAT, off(0x01), kind)
-        });
-        let mut field_errors = Vec::new();
-        let chip_len = value(0x02).len();
-        if chip_len != 16 {
-            field_errors.push((
-                0x02,
-                ParseError::new(
-                    WHAT,
-                    off(0x02),
-                    ParseErrorKind::BadValueLength {
-                        tag: 0x02,
-                        len: chip_len,
-                    },
-                ),
-            ));
-        }
-        let validity_begin = date_at(0x03, value(0x03), off(0x03));
-        let validity_end = date_at(0x04, value(0x04), off(0x04));
-        let v = value(0x06);
-        let national_number = NationalNumber::from_digits(v).ok_or_else(|| {
-            match v.iter().position(|b| !b.is_ascii_digit()) {
-                Some(i) if v.len() == 11 => {
-                    ParseError::new(WHAT, off(0x06) + i, ParseErrorKind::BadText)
-                }
-                _ => ParseError::new(
-                    WHAT,
-                    off(0x06),
-                    ParseErrorKind::BadValueLength {
-                        tag: 0x06,
-                        len: v.len(),
-                    },
-                ),
-            }
-        });
-        let birth_date = BirthDate::parse_bytes(value(0x0C)).ok();
-        let sex = code_at(0x0D, value(0x0D), off(0x0D)).map(Sex::from_code);
-        let document_type = code_at(0x0F, value(0x0F), off(0x0F)).map(DocumentType::from_code);
-        if value(0x11).is_empty() {
-            field_errors.push((
-                0x11,
-                ParseError::new(
-                    WHAT,
-                    off(0x11),
-                    ParseErrorKind::BadValueLength { tag: 0x11, len: 0 },
-                ),
-            ));
-        }
-        for (tag, result) in [
-            (0x01, card_number.err()),
-            (0x03, validity_begin.err()),
-            (0x04, validity_end.err()),
-            (0x06, national_number.err()),
-            (0x0D, sex.err()),
-            (0x0F, document_type.err()),
-        ] {
-            if let Some(e) = result {
-                field_errors.push((tag, e));
-            }
-        }
-        // Optional fields: a value of the wrong shape reads as absent and is reported in
-        // `field_errors`.
-        let mut opt = |tag: u8| -> Option<Code> {
-            match optional(tag).map(|v| code_at(tag, v, off(tag))) {
-                Some(Ok(c)) => Some(c),
-                Some(Err(e)) => {
-                    field_errors.push((tag, e));
-                    None
-                }
-                None => None,
-            }
-        };
-        let special_status = opt(0x10).map(SpecialStatus::from_code).unwrap_or_default();
-        let special_organisation = opt(0x13).map(SpecialOrganisation::from_code);
-        let work_permit = opt(0x16).map(WorkPermit::from_code);
-        let brexit_mentions = [
-            opt(0x1B).map(BrexitMention::from_code),
-            opt(0x1C).map(BrexitMention::from_code),
-        ];
-        let card_a_mentions = [
-            opt(0x1D).map(CardAMention::from_code),
-            opt(0x1E).map(CardAMention::from_code),
-        ];
-        let eu_start_date = match optional(0x1F).map(|v| date_at(0x1F, v, off(0x1F))) {
-            Some(Ok(d)) => Some(d),
-            Some(Err(e)) => {
-                field_errors.push((0x1F, e));
-                None
-            }
-            None => None,
-        };
-        field_errors.sort_by_key(|(t, _)| *t);
-
-        Ok(Identity {
-            raw: bytes.to_vec(),
-            content_len: u16::try_from(content_len).unwrap_or(u16::MAX),
-            present,
-            spans,
-            unknown,
-            lossy: Lossy::new(),
-            card_number,
-            validity_begin,
-            validity_end,
-            national_number,
-            birth_date,
-            sex,
-            document_type,
-            field_errors,
-            special_status,
-            special_organisation,
-            work_permit,
-            brexit_mentions,
-            card_a_mentions,
-            eu_start_date,
-        })
+        parse::parse(bytes)
     }
 
     // -- raw access ----------------------------------------------------------------------
@@ -609,99 +441,6 @@ impl Identity {
     pub fn debug_revealing_national_number(&self) -> RevealNationalNumber<'_> {
         RevealNationalNumber(self)
     }
-
-    fn fmt_debug(&self, f: &mut core::fmt::Formatter<'_>, reveal: bool) -> core::fmt::Result {
-        struct Revealed<'a>(&'a str);
-        impl core::fmt::Debug for Revealed<'_> {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                write!(f, "NationalNumber({:?})", self.0)
-            }
-        }
-        struct Unknown<'a>(&'a Identity);
-        impl core::fmt::Debug for Unknown<'_> {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                // Tags and lengths only: values of unknown tags are never printed.
-                f.debug_list()
-                    .entries(
-                        self.0
-                            .unknown_tags()
-                            .map(|(t, v)| format!("{t:#04x} ({} bytes)", v.len())),
-                    )
-                    .finish()
-            }
-        }
-        let mut d = f.debug_struct("Identity");
-        if let Some(v) = self.file_structure_version() {
-            d.field("file_structure_version", &Hex(v));
-        }
-        d.field("card_number", &self.card_number)
-            .field("chip_number", &Hex(self.chip_number()))
-            .field("validity_begin", &self.validity_begin)
-            .field("validity_end", &self.validity_end)
-            .field("issuing_municipality", &self.issuing_municipality());
-        if reveal {
-            match &self.national_number {
-                Ok(n) => d.field("national_number", &Revealed(n.reveal())),
-                Err(e) => d.field("national_number", e),
-            };
-        } else {
-            d.field("national_number", &self.national_number);
-        }
-        d.field("surname", &self.surname())
-            .field("given_names", &self.given_names())
-            .field(
-                "first_letter_of_third_given_name",
-                &self.first_letter_of_third_given_name(),
-            )
-            .field("nationality", &self.nationality())
-            .field("birth_place", &self.birth_place())
-            .field("birth_date", &self.birth_date)
-            .field("birth_date_raw", &self.birth_date_raw())
-            .field("sex", &self.sex)
-            .field("noble_condition", &self.noble_condition())
-            .field("document_type", &self.document_type)
-            .field("special_status", &self.special_status)
-            .field("photo_hash", &Hex(self.photo_hash()))
-            .field("duplicate", &self.duplicate())
-            .field("special_organisation", &self.special_organisation)
-            .field("member_of_family", &self.member_of_family())
-            .field(
-                "date_and_country_of_protection",
-                &self.date_and_country_of_protection(),
-            )
-            .field("work_permit", &self.work_permit)
-            .field("employer_vat_1", &self.employer_vat_1())
-            .field("employer_vat_2", &self.employer_vat_2())
-            .field("regional_file_number", &self.regional_file_number())
-            .field("basic_key_hash", &self.basic_key_hash().map(Hex))
-            .field("brexit_mention_1", &self.brexit_mentions[0])
-            .field("brexit_mention_2", &self.brexit_mentions[1])
-            .field("card_a_mention_1", &self.card_a_mentions[0])
-            .field("card_a_mention_2", &self.card_a_mentions[1])
-            .field("eu_start_date", &self.eu_start_date);
-        if !self.unknown.is_empty() {
-            d.field("unknown_tags", &Unknown(self));
-        }
-        d.finish_non_exhaustive()
-    }
-}
-
-impl core::fmt::Debug for Identity {
-    /// Decoded fields; the national number is masked and the raw bytes are not printed.
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        self.fmt_debug(f, false)
-    }
 }
 
 crate::tlv::record::eq_by_raw!(Identity);
-
-/// `Debug` of an [`Identity`] with the national number in clear (see
-/// [`Identity::debug_revealing_national_number`]).
-#[derive(Clone, Copy)]
-pub struct RevealNationalNumber<'a>(&'a Identity);
-
-impl core::fmt::Debug for RevealNationalNumber<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        self.0.fmt_debug(f, true)
-    }
-}

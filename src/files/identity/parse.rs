@@ -1,0 +1,189 @@
+//! [`Identity::parse`]: the one TLV walk, then each field decoded once; a value of the wrong
+//! shape becomes that field's error (spec §4.2), not the file's.
+
+use super::{Identity, WHAT};
+use crate::error::{ParseError, ParseErrorKind};
+use crate::files::birth_date::BirthDate;
+use crate::files::codes::{
+    BrexitMention, CardAMention, Code, DocumentType, Sex, SpecialOrganisation, SpecialStatus,
+    WorkPermit,
+};
+use crate::files::date::CardDate;
+use crate::files::identity_tag::IdentityTag;
+use crate::files::numbers::{CardNumber, NationalNumber};
+use crate::tlv::record::{Lossy, TlvFields, collect_fields};
+
+/// Decode a code field; wrong shapes become typed errors at the value's offset.
+fn code_at(tag: u8, value: &[u8], offset: usize) -> Result<Code, ParseError> {
+    Code::from_bytes(value).ok_or_else(|| {
+        let kind = if value.is_empty() || value.len() > Code::MAX_LEN {
+            ParseErrorKind::BadValueLength {
+                tag,
+                len: value.len(),
+            }
+        } else {
+            ParseErrorKind::BadText
+        };
+        ParseError::new(WHAT, offset, kind)
+    })
+}
+
+fn date_at(tag: u8, value: &[u8], offset: usize) -> Result<CardDate, ParseError> {
+    CardDate::parse(value).map_err(|e| {
+        if value.len() != 10 {
+            ParseError::new(
+                WHAT,
+                offset,
+                ParseErrorKind::BadValueLength {
+                    tag,
+                    len: value.len(),
+                },
+            )
+        } else {
+            ParseError::new(WHAT, offset + e.offset(), e.kind())
+        }
+    })
+}
+
+/// See [`Identity::parse`].
+pub(super) fn parse(bytes: &[u8]) -> Result<Identity, ParseError> {
+    let TlvFields {
+        spans,
+        present,
+        unknown,
+        content_len,
+    } = collect_fields::<32>(bytes, WHAT, IdentityTag::MANDATORY.iter().map(|t| t.byte()))?;
+
+    let span = |tag: u8| spans.get(usize::from(tag)).copied().unwrap_or_default();
+    let value = |tag: u8| span(tag).get(bytes);
+    let off = |tag: u8| span(tag).offset();
+    // Present and not empty.
+    let optional =
+        |tag: u8| Some(value(tag)).filter(|v| present & (1 << tag) != 0 && !v.is_empty());
+
+    let v = value(0x01);
+    let card_number = CardNumber::from_bytes(v).ok_or_else(|| {
+        let kind = if v.is_empty() || v.len() > 12 {
+            ParseErrorKind::BadValueLength {
+                tag: 0x01,
+                len: v.len(),
+            }
+        } else {
+            ParseErrorKind::BadText
+        };
+        ParseError::new(WHAT, off(0x01), kind)
+    });
+    let mut field_errors = Vec::new();
+    let chip_len = value(0x02).len();
+    if chip_len != 16 {
+        field_errors.push((
+            0x02,
+            ParseError::new(
+                WHAT,
+                off(0x02),
+                ParseErrorKind::BadValueLength {
+                    tag: 0x02,
+                    len: chip_len,
+                },
+            ),
+        ));
+    }
+    let validity_begin = date_at(0x03, value(0x03), off(0x03));
+    let validity_end = date_at(0x04, value(0x04), off(0x04));
+    let v = value(0x06);
+    let national_number = NationalNumber::from_digits(v).ok_or_else(|| {
+        match v.iter().position(|b| !b.is_ascii_digit()) {
+            Some(i) if v.len() == 11 => {
+                ParseError::new(WHAT, off(0x06) + i, ParseErrorKind::BadText)
+            }
+            _ => ParseError::new(
+                WHAT,
+                off(0x06),
+                ParseErrorKind::BadValueLength {
+                    tag: 0x06,
+                    len: v.len(),
+                },
+            ),
+        }
+    });
+    let birth_date = BirthDate::parse_bytes(value(0x0C)).ok();
+    let sex = code_at(0x0D, value(0x0D), off(0x0D)).map(Sex::from_code);
+    let document_type = code_at(0x0F, value(0x0F), off(0x0F)).map(DocumentType::from_code);
+    if value(0x11).is_empty() {
+        field_errors.push((
+            0x11,
+            ParseError::new(
+                WHAT,
+                off(0x11),
+                ParseErrorKind::BadValueLength { tag: 0x11, len: 0 },
+            ),
+        ));
+    }
+    for (tag, result) in [
+        (0x01, card_number.err()),
+        (0x03, validity_begin.err()),
+        (0x04, validity_end.err()),
+        (0x06, national_number.err()),
+        (0x0D, sex.err()),
+        (0x0F, document_type.err()),
+    ] {
+        if let Some(e) = result {
+            field_errors.push((tag, e));
+        }
+    }
+    // Optional fields: a value of the wrong shape reads as absent and is reported in
+    // `field_errors`.
+    let mut opt = |tag: u8| -> Option<Code> {
+        match optional(tag).map(|v| code_at(tag, v, off(tag))) {
+            Some(Ok(c)) => Some(c),
+            Some(Err(e)) => {
+                field_errors.push((tag, e));
+                None
+            }
+            None => None,
+        }
+    };
+    let special_status = opt(0x10).map(SpecialStatus::from_code).unwrap_or_default();
+    let special_organisation = opt(0x13).map(SpecialOrganisation::from_code);
+    let work_permit = opt(0x16).map(WorkPermit::from_code);
+    let brexit_mentions = [
+        opt(0x1B).map(BrexitMention::from_code),
+        opt(0x1C).map(BrexitMention::from_code),
+    ];
+    let card_a_mentions = [
+        opt(0x1D).map(CardAMention::from_code),
+        opt(0x1E).map(CardAMention::from_code),
+    ];
+    let eu_start_date = match optional(0x1F).map(|v| date_at(0x1F, v, off(0x1F))) {
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => {
+            field_errors.push((0x1F, e));
+            None
+        }
+        None => None,
+    };
+    field_errors.sort_by_key(|(t, _)| *t);
+
+    Ok(Identity {
+        raw: bytes.to_vec(),
+        content_len: u16::try_from(content_len).unwrap_or(u16::MAX),
+        present,
+        spans,
+        unknown,
+        lossy: Lossy::new(),
+        card_number,
+        validity_begin,
+        validity_end,
+        national_number,
+        birth_date,
+        sex,
+        document_type,
+        field_errors,
+        special_status,
+        special_organisation,
+        work_permit,
+        brexit_mentions,
+        card_a_mentions,
+        eu_start_date,
+    })
+}
