@@ -1685,7 +1685,10 @@ fn files(g: Gen) {
         let content = beid::tlv::content_len(&addr).unwrap();
         assert!(content < addr.len());
         assert!(addr[content..].iter().all(|b| *b == 0));
-        assert_eq!(Address::parse(&addr).unwrap().without_trailing_zeros(), &addr[..content]);
+        assert_eq!(
+            Address::parse(&addr).unwrap().without_trailing_zeros(),
+            &addr[..content]
+        );
         // Photo hash: SHA-256 on 1.7, SHA-384 on 1.8 (spec §7.4).
         let photo = full_file(&mut ch, FileId::Photo);
         let photo_hash = if g.is_ec() {

@@ -51,7 +51,11 @@ fn every_profile_reads_and_parses() {
         );
         assert!(contents.photo().jpeg().starts_with(&[0xFF, 0xD8]));
         assert_eq!(
-            contents.address().without_trailing_zeros().last().map(|b| *b != 0),
+            contents
+                .address()
+                .without_trailing_zeros()
+                .last()
+                .map(|b| *b != 0),
             Some(true)
         );
     }

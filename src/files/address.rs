@@ -1,6 +1,6 @@
 //! The address file EF(ID#Address) `3F00 DF01 4033` (spec §4.3) and its encoder.
 
-use crate::error::{ParseError, Parsed};
+use crate::error::{ParseError, ParseErrorKind, Parsed};
 use crate::tlv::record::{Encoder, Lossy, Span, TlvFields, collect_fields, text_of};
 use crate::vocab::FileId;
 
@@ -9,7 +9,10 @@ const WHAT: Parsed = Parsed::File(FileId::Address);
 /// The parsed address file (spec §4.3): street and number (tag 0x01), zip code (0x02),
 /// municipality (0x03), zero padding up to the fixed file size.
 ///
-/// All three tags are required ([`ParseErrorKind::Missing`](crate::ParseErrorKind::Missing) otherwise). Values may carry
+/// All three tags are mandatory; a missing one does not make the file unreadable: its accessor
+/// returns `""` and [`Address::field_error`] reports
+/// [`ParseErrorKind::Missing`](crate::ParseErrorKind::Missing) (the signature, spec §7.3, can
+/// still be checked). Values may carry
 /// trailing spaces on real cards (spec §4.3): the plain accessors return the value trimmed of
 /// spaces, the `*_raw` accessors the value as written. Text that is not valid UTF-8 is decoded
 /// lossily; [`Address::raw_field`] gives the bytes. Unknown tags are kept.
@@ -25,6 +28,8 @@ pub struct Address {
     spans: [Span; 4],
     unknown: Vec<(u8, Span)>,
     lossy: Lossy,
+    /// Mandatory tags that are absent, with their `Missing` error.
+    missing: Vec<(u8, ParseError)>,
 }
 
 impl Address {
@@ -34,17 +39,25 @@ impl Address {
 
     /// Parse EF(ID#Address) (spec §4.1, §4.3). Errors name `Parsed::File(FileId::Address)`:
     /// a broken TLV ([`ParseErrorKind::Truncated`](crate::ParseErrorKind::Truncated) with the offset), no element
-    /// ([`ParseErrorKind::Empty`](crate::ParseErrorKind::Empty)), a tag 01–03 repeated ([`ParseErrorKind::UnexpectedTag`](crate::ParseErrorKind::UnexpectedTag))
-    /// or missing ([`ParseErrorKind::Missing`](crate::ParseErrorKind::Missing)).
+    /// ([`ParseErrorKind::Empty`](crate::ParseErrorKind::Empty)), a tag 01–03 repeated
+    /// ([`ParseErrorKind::UnexpectedTag`](crate::ParseErrorKind::UnexpectedTag)). A missing
+    /// tag 01–03 is a field error ([`Address::field_errors`]), not a file error.
     pub fn parse(bytes: &[u8]) -> Result<Address, ParseError> {
         let TlvFields {
             spans,
             present,
             unknown,
             content_len,
-        } = collect_fields::<4>(bytes, WHAT, 1..=3u8)?;
+        } = collect_fields::<4>(bytes, WHAT, [])?;
         // Only tags 0..=3 have spans, so the mask fits a byte.
         let present = (present & 0x0F) as u8;
+        let missing = (1..=3u8)
+            .filter(|t| present & (1 << t) == 0)
+            .map(|tag| {
+                let kind = ParseErrorKind::Missing { tag };
+                (tag, ParseError::new(WHAT, content_len, kind))
+            })
+            .collect();
         Ok(Address {
             raw: bytes.to_vec(),
             content_len: u16::try_from(content_len).unwrap_or(u16::MAX),
@@ -52,6 +65,7 @@ impl Address {
             spans,
             unknown,
             lossy: Lossy::new(),
+            missing,
         })
     }
 
@@ -100,6 +114,21 @@ impl Address {
                 .find(|(t, _)| *t == tag)
                 .map(|(_, s)| s.get(&self.raw))
         }
+    }
+
+    /// Every problem of a single field that did not make the file unreadable, in tag order:
+    /// a mandatory tag 01–03 that is absent ([`ParseErrorKind::Missing`](crate::ParseErrorKind::Missing)
+    /// at the end of the content). Empty for a well-formed file.
+    pub fn field_errors(&self) -> &[(u8, ParseError)] {
+        &self.missing
+    }
+
+    /// The problem of tag `tag`, if any (see [`Address::field_errors`]).
+    pub fn field_error(&self, tag: u8) -> Option<ParseError> {
+        self.missing
+            .iter()
+            .find(|(t, _)| *t == tag)
+            .map(|(_, e)| *e)
     }
 
     /// Elements with tags above 0x03, in file order, as `(tag, value)`.
@@ -174,6 +203,9 @@ impl core::fmt::Debug for Address {
         let unknown: Vec<(u8, usize)> = self.unknown_tags().map(|(t, v)| (t, v.len())).collect();
         if !unknown.is_empty() {
             d.field("unknown_tags (tag, len)", &unknown);
+        }
+        if !self.missing.is_empty() {
+            d.field("field_errors", &self.missing);
         }
         d.finish()
     }
@@ -365,9 +397,15 @@ mod tests {
         let e = Address::parse(&bytes[..20]).unwrap_err();
         assert_eq!(e.offset(), 20);
         assert_eq!(e.kind(), ParseErrorKind::Truncated { needed: 1 });
-        let e = Address::parse(&bytes[..19]).unwrap_err();
+        // Cut at an element boundary: the file parses, zip and municipality are missing.
+        let a = Address::parse(&bytes[..19]).unwrap();
+        let e = a.field_error(2).unwrap();
         assert_eq!(e.kind(), ParseErrorKind::Missing { tag: 2 });
         assert_eq!(e.offset(), 19);
+        assert_eq!(a.field_errors().len(), 2);
+        assert_eq!((a.zip(), a.municipality()), ("", ""));
+        assert!(format!("{a:?}").contains("field_errors"));
+        assert!(Address::parse(&bytes).unwrap().field_errors().is_empty());
         assert_eq!(
             Address::parse(&[]).unwrap_err().kind(),
             ParseErrorKind::Empty

@@ -12,7 +12,6 @@ mod birth_date;
 mod codes;
 mod date;
 mod identity;
-mod identity_tag;
 mod numbers;
 
 pub use address::{Address, AddressBuilder};
@@ -22,8 +21,8 @@ pub use codes::{
     WorkPermit,
 };
 pub use date::CardDate;
+pub use identity::IdentityTag;
 pub use identity::{Identity, IdentityBuilder, RevealNationalNumber};
-pub use identity_tag::IdentityTag;
 pub use numbers::{CardNumber, CheckDigitRule, NationalNumber};
 
 // -- binary objects (owner: object parsers)

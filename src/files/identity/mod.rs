@@ -15,13 +15,14 @@ use crate::files::codes::{
     WorkPermit,
 };
 use crate::files::date::CardDate;
-use crate::files::identity_tag::{IdentityTag, TEXT_TAGS};
 use crate::files::numbers::{CardNumber, NationalNumber};
 use crate::tlv;
 #[cfg(feature = "serde")]
 use crate::tlv::hex::hex_encode;
 use crate::tlv::record::{Encoder, Lossy, Span, text_of};
 use crate::vocab::FileId;
+pub use tag::IdentityTag;
+use tag::TEXT_TAGS;
 
 const WHAT: Parsed = Parsed::File(FileId::Identity);
 
@@ -30,6 +31,7 @@ mod debug;
 mod parse;
 #[cfg(feature = "serde")]
 mod serde_impl;
+mod tag;
 #[cfg(test)]
 mod tests;
 
@@ -41,8 +43,11 @@ pub use debug::RevealNationalNumber;
 
 /// The parsed identity file EF(ID#RN) (spec §4.2).
 ///
-/// Holds one copy of the file; text accessors borrow from it. Mandatory fields are validated
-/// by [`Identity::parse`], so their accessors are infallible; optional fields return `None`
+/// Holds one copy of the file; text accessors borrow from it. A mandatory field that is missing
+/// or of the wrong shape does not make the file unreadable: the typed accessors of card number,
+/// validity dates, national number, sex and document type return `Result`, text and binary
+/// fields read as empty, and [`Identity::field_errors`] lists every problem. Optional fields
+/// return `None`
 /// when absent **or present with length 0** (spec §4.4: foreigner cards write several empty
 /// tags); [`Identity::raw_field`] tells the two apart.
 ///
@@ -104,8 +109,11 @@ impl Identity {
     /// `Parsed::File(FileId::Identity)` and a byte offset):
     /// * a broken TLV → [`ParseErrorKind::Truncated`] at the offset where bytes are missing;
     /// * no element at all → [`ParseErrorKind::Empty`];
-    /// * a named tag twice → [`ParseErrorKind::UnexpectedTag`] at the second occurrence;
-    /// * a mandatory tag missing → [`ParseErrorKind::Missing`] at the end of the content;
+    /// * a named tag twice → [`ParseErrorKind::UnexpectedTag`] at the second occurrence.
+    ///
+    /// A mandatory tag that is missing is that field's error, not the file's:
+    /// [`ParseErrorKind::Missing`] at the end of the content, from the field's typed accessor
+    /// and [`Identity::field_error`] (only a file with no element at all is `Empty`).
     ///
     /// A value of the wrong shape does **not** make the file unreadable (national number not
     /// 11 digits — published test cards carry 13 —, chip number not 16 bytes, a date that is
@@ -239,8 +247,8 @@ impl Identity {
         self.raw_field(0x02).unwrap_or(&[])
     }
 
-    /// Tag 0x03: first day of validity. Always a valid date: [`Identity::parse`] rejects a
-    /// malformed validity date.
+    /// Tag 0x03: first day of validity (spec §5.1). `Err` when missing or not a valid
+    /// `DD.MM.YYYY` (the file still parses).
     pub fn validity_begin(&self) -> Result<CardDate, ParseError> {
         self.validity_begin
     }
@@ -319,7 +327,8 @@ impl Identity {
     }
 
     /// The problem of a single field that did not make the file unreadable (spec §4.2): a
-    /// mandatory field whose typed accessor returns `Err`, a chip number that is not 16 bytes,
+    /// mandatory tag that is missing, a mandatory field whose typed accessor returns `Err`, a
+    /// chip number that is not 16 bytes,
     /// an empty photo hash, or an optional coded or date field (0x10, 0x13, 0x16, 0x1B–0x1F)
     /// of the wrong shape (its accessor then returns `None`). `None` when the field is fine.
     pub fn field_error(&self, tag: impl Into<IdentityTag>) -> Option<ParseError> {

@@ -1,6 +1,7 @@
 //! [`Identity::parse`]: the one TLV walk, then each field decoded once; a value of the wrong
 //! shape becomes that field's error (spec §4.2), not the file's.
 
+use super::IdentityTag;
 use super::{Identity, WHAT};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::files::birth_date::BirthDate;
@@ -9,7 +10,6 @@ use crate::files::codes::{
     WorkPermit,
 };
 use crate::files::date::CardDate;
-use crate::files::identity_tag::IdentityTag;
 use crate::files::numbers::{CardNumber, NationalNumber};
 use crate::tlv::record::{Lossy, TlvFields, collect_fields};
 
@@ -45,6 +45,10 @@ fn date_at(tag: u8, value: &[u8], offset: usize) -> Result<CardDate, ParseError>
     })
 }
 
+fn bad_len(tag: u8, len: usize, offset: usize) -> ParseError {
+    ParseError::new(WHAT, offset, ParseErrorKind::BadValueLength { tag, len })
+}
+
 /// See [`Identity::parse`].
 pub(super) fn parse(bytes: &[u8]) -> Result<Identity, ParseError> {
     let TlvFields {
@@ -52,73 +56,63 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Identity, ParseError> {
         present,
         unknown,
         content_len,
-    } = collect_fields::<32>(bytes, WHAT, IdentityTag::MANDATORY.iter().map(|t| t.byte()))?;
+    } = collect_fields::<32>(bytes, WHAT, [])?;
 
     let span = |tag: u8| spans.get(usize::from(tag)).copied().unwrap_or_default();
     let value = |tag: u8| span(tag).get(bytes);
     let off = |tag: u8| span(tag).offset();
+    let has = |tag: u8| present & (1 << tag) != 0;
     // Present and not empty.
-    let optional =
-        |tag: u8| Some(value(tag)).filter(|v| present & (1 << tag) != 0 && !v.is_empty());
-
-    let v = value(0x01);
-    let card_number = CardNumber::from_bytes(v).ok_or_else(|| {
-        let kind = if v.is_empty() || v.len() > 12 {
-            ParseErrorKind::BadValueLength {
-                tag: 0x01,
-                len: v.len(),
-            }
-        } else {
-            ParseErrorKind::BadText
-        };
-        ParseError::new(WHAT, off(0x01), kind)
-    });
-    let mut field_errors = Vec::new();
-    let chip_len = value(0x02).len();
-    if chip_len != 16 {
-        field_errors.push((
-            0x02,
-            ParseError::new(
-                WHAT,
-                off(0x02),
-                ParseErrorKind::BadValueLength {
-                    tag: 0x02,
-                    len: chip_len,
-                },
-            ),
-        ));
-    }
-    let validity_begin = date_at(0x03, value(0x03), off(0x03));
-    let validity_end = date_at(0x04, value(0x04), off(0x04));
-    let v = value(0x06);
-    let national_number = NationalNumber::from_digits(v).ok_or_else(|| {
-        match v.iter().position(|b| !b.is_ascii_digit()) {
-            Some(i) if v.len() == 11 => {
-                ParseError::new(WHAT, off(0x06) + i, ParseErrorKind::BadText)
-            }
-            _ => ParseError::new(
-                WHAT,
-                off(0x06),
-                ParseErrorKind::BadValueLength {
-                    tag: 0x06,
-                    len: v.len(),
-                },
-            ),
+    let optional = |tag: u8| Some(value(tag)).filter(|v| has(tag) && !v.is_empty());
+    // A missing mandatory tag is that field's error, at the end of the content.
+    let missing = |tag: u8| ParseError::new(WHAT, content_len, ParseErrorKind::Missing { tag });
+    let mut field_errors: Vec<(u8, ParseError)> = IdentityTag::MANDATORY
+        .iter()
+        .map(|t| t.byte())
+        .filter(|t| !has(*t))
+        .map(|t| (t, missing(t)))
+        .collect();
+    // Binary mandatory fields: a chip number of 16 bytes, a photo hash that is not empty.
+    for (tag, ok) in [
+        (0x02u8, value(0x02).len() == 16),
+        (0x11, !value(0x11).is_empty()),
+    ] {
+        if has(tag) && !ok {
+            field_errors.push((tag, bad_len(tag, value(tag).len(), off(tag))));
         }
+    }
+    // A typed mandatory field: its value and offset, or the `Missing` error.
+    let typed = |tag: u8| {
+        if has(tag) {
+            Ok((value(tag), off(tag)))
+        } else {
+            Err(missing(tag))
+        }
+    };
+
+    let card_number = typed(0x01).and_then(|(v, o)| {
+        CardNumber::from_bytes(v).ok_or_else(|| {
+            if v.is_empty() || v.len() > 12 {
+                bad_len(0x01, v.len(), o)
+            } else {
+                ParseError::new(WHAT, o, ParseErrorKind::BadText)
+            }
+        })
+    });
+    let validity_begin = typed(0x03).and_then(|(v, o)| date_at(0x03, v, o));
+    let validity_end = typed(0x04).and_then(|(v, o)| date_at(0x04, v, o));
+    let national_number = typed(0x06).and_then(|(v, o)| {
+        NationalNumber::from_digits(v).ok_or_else(|| {
+            match v.iter().position(|b| !b.is_ascii_digit()) {
+                Some(i) if v.len() == 11 => ParseError::new(WHAT, o + i, ParseErrorKind::BadText),
+                _ => bad_len(0x06, v.len(), o),
+            }
+        })
     });
     let birth_date = BirthDate::parse_bytes(value(0x0C)).ok();
-    let sex = code_at(0x0D, value(0x0D), off(0x0D)).map(Sex::from_code);
-    let document_type = code_at(0x0F, value(0x0F), off(0x0F)).map(DocumentType::from_code);
-    if value(0x11).is_empty() {
-        field_errors.push((
-            0x11,
-            ParseError::new(
-                WHAT,
-                off(0x11),
-                ParseErrorKind::BadValueLength { tag: 0x11, len: 0 },
-            ),
-        ));
-    }
+    let sex = typed(0x0D).and_then(|(v, o)| code_at(0x0D, v, o).map(Sex::from_code));
+    let document_type =
+        typed(0x0F).and_then(|(v, o)| code_at(0x0F, v, o).map(DocumentType::from_code));
     for (tag, result) in [
         (0x01, card_number.err()),
         (0x03, validity_begin.err()),
@@ -162,7 +156,9 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Identity, ParseError> {
         }
         None => None,
     };
+    // Stable: a missing tag's error (pushed first) stays, its repetition goes.
     field_errors.sort_by_key(|(t, _)| *t);
+    field_errors.dedup_by_key(|(t, _)| *t);
 
     Ok(Identity {
         raw: bytes.to_vec(),

@@ -13,7 +13,7 @@ impl serde::Serialize for HexBytes<'_> {
 
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Identity", 34)?;
+        let mut st = s.serialize_struct("Identity", 35)?;
         st.serialize_field("raw", &HexBytes(&self.raw))?;
         st.serialize_field(
             "file_structure_version",
@@ -57,6 +57,13 @@ impl serde::Serialize for Identity {
         st.serialize_field("card_a_mention_1", &self.card_a_mentions[0])?;
         st.serialize_field("card_a_mention_2", &self.card_a_mentions[1])?;
         st.serialize_field("eu_start_date", &self.eu_start_date)?;
+        // A field in error serializes as `null`; the problems, as text, are listed here.
+        let errors: Vec<(u8, String)> = self
+            .field_errors
+            .iter()
+            .map(|(t, e)| (*t, e.to_string()))
+            .collect();
+        st.serialize_field("field_errors", &errors)?;
         st.end()
     }
 }

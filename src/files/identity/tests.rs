@@ -300,13 +300,25 @@ fn truncation_is_a_typed_error_with_offset() {
     let e = err(&bytes[..143]);
     assert_eq!(e.offset(), 143);
     assert_eq!(e.kind(), ParseErrorKind::Truncated { needed: 1 });
-    // Cut at an element boundary: the photo hash is missing.
-    let e = err(&bytes[..142]);
+    // Cut at an element boundary: the file parses, the photo hash is missing (a field error).
+    let id = Identity::parse(&bytes[..142]).unwrap();
+    let e = id.field_error(0x11).unwrap();
     assert_eq!(e.kind(), ParseErrorKind::Missing { tag: 0x11 });
     assert_eq!(e.offset(), 142);
     assert_eq!(e.what(), Parsed::File(FileId::Identity));
+    assert_eq!(id.photo_hash(), &[] as &[u8]);
+    // Every other cut is a broken TLV (or no element at all).
+    let boundaries: Vec<usize> = crate::tlv::iter(&bytes)
+        .map(|t| t.unwrap().offset)
+        .skip(1)
+        .chain([bytes.len()])
+        .collect();
     for n in 0..bytes.len() {
-        assert!(Identity::parse(&bytes[..n]).is_err(), "{n}");
+        assert_eq!(
+            Identity::parse(&bytes[..n]).is_ok(),
+            boundaries.contains(&n),
+            "{n}"
+        );
     }
 }
 
@@ -329,16 +341,27 @@ fn empty_input() {
 
 #[test]
 fn every_mandatory_tag_is_required() {
+    // A missing mandatory tag is that field's error; the file still parses.
     for tag in IdentityTag::MANDATORY {
-        let e = err(&without(tag.byte()));
+        let bytes = without(tag.byte());
+        let id = Identity::parse(&bytes).unwrap();
+        let e = id.field_error(tag).unwrap();
         assert_eq!(
             e.kind(),
             ParseErrorKind::Missing { tag: tag.byte() },
             "{tag:?}"
         );
         assert_eq!(e.what(), Parsed::File(FileId::Identity));
+        assert_eq!(e.offset(), bytes.len());
+        assert_eq!(id.field_errors().count(), 1, "{tag:?}");
         assert!(tag.is_mandatory());
+        assert!(!format!("{id:?}").is_empty());
     }
+    let id = Identity::parse(&without(0x06)).unwrap();
+    assert_eq!(
+        id.national_number().unwrap_err().kind(),
+        ParseErrorKind::Missing { tag: 6 }
+    );
     for tag in [0x08, 0x09, 0x0E, 0x10] {
         let id = Identity::parse(&without(tag)).unwrap();
         assert!(!id.has_field(tag));
