@@ -149,7 +149,7 @@ fn every_profile_builds_and_every_file_parses() {
         }
 
         // Serial consistency: GET CARD DATA = TokenInfo = identity tag 02 (spec §9.2).
-        assert_eq!(card_data.serial(), token_info.serial(), "{profile}");
+        assert_eq!(Ok(card_data.serial()), token_info.serial(), "{profile}");
         assert_eq!(identity.chip_number(), &card_data.serial()[..], "{profile}");
         assert_eq!(&card_data.serial()[..6], b"SLIN3f");
 

@@ -9,6 +9,8 @@
 //! [`IdentityBuilder`] writes an identity file (for the simulator and for round-trip tests).
 
 use crate::error::{ParseError, Parsed};
+#[cfg(doc)]
+use crate::error::ParseErrorKind;
 use crate::files::birth_date::BirthDate;
 use crate::files::codes::{
     BrexitMention, CardAMention, Code, DocumentType, Sex, SpecialOrganisation, SpecialStatus,
