@@ -1,7 +1,7 @@
 //! The address file EF(ID#Address) `3F00 DF01 4033` (spec §4.3) and its encoder.
 
 use crate::error::{ParseError, ParseErrorKind, Parsed};
-use crate::tlv::record::{Encoder, Lossy, Span, TlvFields, collect_fields, text_of};
+use crate::tlv::record::{Encoder, Record, collect_fields};
 use crate::vocab::FileId;
 
 const WHAT: Parsed = Parsed::File(FileId::Address);
@@ -21,13 +21,8 @@ const WHAT: Parsed = Parsed::File(FileId::Address);
 /// decoded fields; deserializing parses `raw` again.
 #[derive(Clone)]
 pub struct Address {
-    raw: Vec<u8>,
-    content_len: u16,
-    /// Bit `t` set when tag `t` (0..=3) is present.
-    present: u8,
-    spans: [Span; 4],
-    unknown: Vec<(u8, Span)>,
-    lossy: Lossy,
+    /// Tags 0..=3 as spans; 0x01–0x03 are text.
+    rec: Record<4>,
     /// Mandatory tags that are absent, with their `Missing` error.
     missing: Vec<(u8, ParseError)>,
 }
@@ -43,51 +38,34 @@ impl Address {
     /// ([`ParseErrorKind::UnexpectedTag`](crate::ParseErrorKind::UnexpectedTag)). A missing
     /// tag 01–03 is a field error ([`Address::field_errors`]), not a file error.
     pub fn parse(bytes: &[u8]) -> Result<Address, ParseError> {
-        let TlvFields {
-            spans,
-            present,
-            unknown,
-            content_len,
-        } = collect_fields::<4>(bytes, WHAT, [])?;
-        // Only tags 0..=3 have spans, so the mask fits a byte.
-        let present = (present & 0x0F) as u8;
+        let rec = Record::new(bytes, collect_fields::<4>(bytes, WHAT, [])?, 0b1110);
         let missing = (1..=3u8)
-            .filter(|t| present & (1 << t) == 0)
+            .filter(|t| !rec.has(*t))
             .map(|tag| {
                 let kind = ParseErrorKind::Missing { tag };
-                (tag, ParseError::new(WHAT, content_len, kind))
+                (tag, ParseError::new(WHAT, rec.content_len(), kind))
             })
             .collect();
-        Ok(Address {
-            raw: bytes.to_vec(),
-            content_len: u16::try_from(content_len).unwrap_or(u16::MAX),
-            present,
-            spans,
-            unknown,
-            lossy: Lossy::new(),
-            missing,
-        })
+        Ok(Address { rec, missing })
     }
 
     /// The file exactly as given to [`Address::parse`], padding included.
     pub fn raw(&self) -> &[u8] {
-        &self.raw
+        &self.rec.raw
     }
 
     /// The file with every trailing `00` byte removed: the part the address signature covers
     /// (spec §7.3). Differs from [`Address::tlv_content`] only when the last value itself ends
     /// with `00` bytes. Same meaning as [`Identity::without_trailing_zeros`](crate::files::Identity::without_trailing_zeros).
     pub fn without_trailing_zeros(&self) -> &[u8] {
-        crate::tlv::record::without_trailing_zeros(&self.raw)
+        crate::tlv::record::without_trailing_zeros(&self.rec.raw)
     }
 
     /// The file up to where the TLV walk stopped (spec §4.1): the elements, without the zero
     /// padding up to the fixed file size. Same meaning as
     /// [`Identity::tlv_content`](crate::files::Identity::tlv_content).
     pub fn tlv_content(&self) -> &[u8] {
-        self.raw
-            .get(..usize::from(self.content_len))
-            .unwrap_or(&self.raw)
+        self.rec.tlv_content()
     }
 
     /// Old name of [`Address::without_trailing_zeros`].
@@ -98,22 +76,13 @@ impl Address {
 
     /// Length of the TLV content (where the zero padding starts): `tlv_content().len()`.
     pub fn content_len(&self) -> usize {
-        usize::from(self.content_len)
+        self.rec.content_len()
     }
 
     /// The value bytes of a tag (first occurrence for repeated unknown tags); `None` when
     /// absent.
     pub fn raw_field(&self, tag: u8) -> Option<&[u8]> {
-        if tag < 4 {
-            (self.present & (1 << tag) != 0)
-                .then(|| self.spans.get(usize::from(tag)).map(|s| s.get(&self.raw)))
-                .flatten()
-        } else {
-            self.unknown
-                .iter()
-                .find(|(t, _)| *t == tag)
-                .map(|(_, s)| s.get(&self.raw))
-        }
+        self.rec.raw_field(tag)
     }
 
     /// Every problem of a single field that did not make the file unreadable, in tag order:
@@ -133,7 +102,7 @@ impl Address {
 
     /// Elements with tags above 0x03, in file order, as `(tag, value)`.
     pub fn unknown_tags(&self) -> impl Iterator<Item = (u8, &[u8])> + '_ {
-        self.unknown.iter().map(|(t, s)| (*t, s.get(&self.raw)))
+        self.rec.unknown_tags()
     }
 
     /// Tag 00 (file structure version), when the file starts with it.
@@ -142,12 +111,7 @@ impl Address {
     }
 
     fn text(&self, tag: u8) -> &str {
-        match self.spans.get(usize::from(tag)) {
-            Some(span) => text_of(&self.raw, *span, tag, &self.lossy, || {
-                (1u8..=3).zip(self.spans.iter().skip(1).copied()).collect()
-            }),
-            None => "",
-        }
+        self.rec.text(tag).unwrap_or("")
     }
 
     /// Tag 0x01: street and number, trimmed of spaces.
@@ -188,7 +152,7 @@ impl Address {
             zip: self.zip_raw().to_owned(),
             municipality: self.municipality_raw().to_owned(),
             extra_tags: self.unknown_tags().map(|(t, v)| (t, v.to_vec())).collect(),
-            padded_len: self.raw.len(),
+            padded_len: self.rec.raw.len(),
         }
     }
 }
@@ -199,7 +163,7 @@ impl core::fmt::Debug for Address {
         d.field("street_and_number", &self.street_and_number_raw())
             .field("zip", &self.zip_raw())
             .field("municipality", &self.municipality_raw())
-            .field("len", &self.raw.len());
+            .field("len", &self.rec.raw.len());
         let unknown: Vec<(u8, usize)> = self.unknown_tags().map(|(t, v)| (t, v.len())).collect();
         if !unknown.is_empty() {
             d.field("unknown_tags (tag, len)", &unknown);
@@ -222,7 +186,7 @@ mod serde_impl {
     impl serde::Serialize for Address {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut st = s.serialize_struct("Address", 4)?;
-            st.serialize_field("raw", &hex_encode(&self.raw))?;
+            st.serialize_field("raw", &hex_encode(self.raw()))?;
             st.serialize_field("street_and_number", self.street_and_number())?;
             st.serialize_field("zip", self.zip())?;
             st.serialize_field("municipality", self.municipality())?;

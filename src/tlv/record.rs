@@ -5,19 +5,19 @@
 use crate::error::{ParseError, ParseErrorKind, Parsed};
 use crate::tlv;
 
-/// `PartialEq`, `Eq` and `Hash` of a parsed file type by its `raw` bytes only (the decoded
+/// `PartialEq`, `Eq` and `Hash` of a parsed file type by its `raw()` bytes only (the decoded
 /// fields are a function of them).
 macro_rules! eq_by_raw {
     ($ty:ty) => {
         impl PartialEq for $ty {
             fn eq(&self, other: &Self) -> bool {
-                self.raw == other.raw
+                self.raw() == other.raw()
             }
         }
         impl Eq for $ty {}
         impl core::hash::Hash for $ty {
             fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-                self.raw.hash(state);
+                self.raw().hash(state);
             }
         }
     };
@@ -205,5 +205,96 @@ impl<'a> Encoder<'a> {
             self.w.push(e.0, &e.1);
         }
         self.w
+    }
+}
+
+/// A parsed simplified-TLV file (spec §4.1) as the identity and address parsers keep it: one
+/// copy of the bytes, one span per known tag `0..N`, the unknown tags in file order, where the
+/// TLV content ends, and the lossy decodings of text fields that are not valid UTF-8.
+#[derive(Clone)]
+pub(crate) struct Record<const N: usize> {
+    pub(crate) raw: Vec<u8>,
+    content_len: u16,
+    /// Bit `t` set when tag `t` (below `N`) is present.
+    present: u32,
+    spans: [Span; N],
+    unknown: Vec<(u8, Span)>,
+    lossy: Lossy,
+    /// Bit `t` set when tag `t` holds text (the tags decoded together on the first lossy need).
+    text_tags: u32,
+}
+
+impl<const N: usize> Record<N> {
+    /// Keep `bytes` with the field walk `fields` done over them.
+    pub(crate) fn new(bytes: &[u8], fields: TlvFields<N>, text_tags: u32) -> Self {
+        Record {
+            raw: bytes.to_vec(),
+            content_len: u16::try_from(fields.content_len).unwrap_or(u16::MAX),
+            present: fields.present,
+            spans: fields.spans,
+            unknown: fields.unknown,
+            lossy: Lossy::new(),
+            text_tags,
+        }
+    }
+
+    /// Up to where the TLV walk stopped (spec §4.1).
+    pub(crate) fn tlv_content(&self) -> &[u8] {
+        self.raw
+            .get(..usize::from(self.content_len))
+            .unwrap_or(&self.raw)
+    }
+
+    /// Where the TLV content ends.
+    pub(crate) fn content_len(&self) -> usize {
+        usize::from(self.content_len)
+    }
+
+    /// True when known tag `tag` is present (possibly with length 0).
+    pub(crate) fn has(&self, tag: u8) -> bool {
+        usize::from(tag) < N && tag < 32 && self.present & (1 << tag) != 0
+    }
+
+    /// The span of known tag `tag`, when present.
+    pub(crate) fn span(&self, tag: u8) -> Option<Span> {
+        if self.has(tag) {
+            self.spans.get(usize::from(tag)).copied()
+        } else {
+            None
+        }
+    }
+
+    /// The value of a tag (the first occurrence of a repeated unknown tag), `None` when absent.
+    pub(crate) fn raw_field(&self, tag: u8) -> Option<&[u8]> {
+        if usize::from(tag) < N {
+            self.span(tag).map(|s| s.get(&self.raw))
+        } else {
+            self.unknown
+                .iter()
+                .find(|(t, _)| *t == tag)
+                .map(|(_, s)| s.get(&self.raw))
+        }
+    }
+
+    /// The elements with tags `N` and above, in file order.
+    pub(crate) fn unknown_tags(&self) -> impl Iterator<Item = (u8, &[u8])> + '_ {
+        self.unknown.iter().map(|(t, s)| (*t, s.get(&self.raw)))
+    }
+
+    /// True when the file has elements with tags `N` and above.
+    pub(crate) fn has_unknown(&self) -> bool {
+        !self.unknown.is_empty()
+    }
+
+    /// The text of a present tag (lossily decoded when not UTF-8).
+    pub(crate) fn text(&self, tag: u8) -> Option<&str> {
+        self.span(tag).map(|s| {
+            text_of(&self.raw, s, tag, &self.lossy, || {
+                (0u8..32)
+                    .filter(|t| self.text_tags & (1 << t) != 0)
+                    .filter_map(|t| self.span(t).map(|s| (t, s)))
+                    .collect()
+            })
+        })
     }
 }

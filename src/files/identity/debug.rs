@@ -74,7 +74,7 @@ impl Identity {
             .field("card_a_mention_1", &self.card_a_mentions[0])
             .field("card_a_mention_2", &self.card_a_mentions[1])
             .field("eu_start_date", &self.eu_start_date);
-        if !self.unknown.is_empty() {
+        if self.rec.has_unknown() {
             d.field("unknown_tags", &Unknown(self));
         }
         d.finish_non_exhaustive()

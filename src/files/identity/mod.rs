@@ -8,9 +8,9 @@
 //!
 //! [`IdentityBuilder`] writes an identity file (for the simulator and for round-trip tests).
 
-use crate::error::{ParseError, Parsed};
 #[cfg(doc)]
 use crate::error::ParseErrorKind;
+use crate::error::{ParseError, Parsed};
 use crate::files::birth_date::BirthDate;
 use crate::files::codes::{
     BrexitMention, CardAMention, Code, DocumentType, Sex, SpecialOrganisation, SpecialStatus,
@@ -21,10 +21,9 @@ use crate::files::numbers::{CardNumber, NationalNumber};
 use crate::tlv;
 #[cfg(feature = "serde")]
 use crate::tlv::hex::hex_encode;
-use crate::tlv::record::{Encoder, Lossy, Span, text_of};
+use crate::tlv::record::{Encoder, Record};
 use crate::vocab::FileId;
 pub use tag::IdentityTag;
-use tag::TEXT_TAGS;
 
 const WHAT: Parsed = Parsed::File(FileId::Identity);
 
@@ -76,13 +75,8 @@ pub use debug::RevealNationalNumber;
 /// `raw` and parses it again, so a deserialized identity is always consistent.
 #[derive(Clone)]
 pub struct Identity {
-    raw: Vec<u8>,
-    content_len: u16,
-    /// Bit `t` set when tag `t` (0..=31) is present.
-    present: u32,
-    spans: [Span; 32],
-    unknown: Vec<(u8, Span)>,
-    lossy: Lossy,
+    /// Tags 0..=31 as spans; the text tags are those of the tag table.
+    rec: Record<32>,
     card_number: Field<CardNumber>,
     validity_begin: Field<CardDate>,
     validity_end: Field<CardDate>,
@@ -137,23 +131,21 @@ impl Identity {
     /// The file exactly as given to [`Identity::parse`] (what the identity signature covers,
     /// spec §7.2). Contains the national number.
     pub fn raw(&self) -> &[u8] {
-        &self.raw
+        &self.rec.raw
     }
 
     /// The file up to where the TLV walk stopped (spec §4.1): the elements, without the zero
     /// padding that may follow them (identity files normally have none). Same meaning as
     /// [`Address::tlv_content`](crate::files::Address::tlv_content).
     pub fn tlv_content(&self) -> &[u8] {
-        self.raw
-            .get(..usize::from(self.content_len))
-            .unwrap_or(&self.raw)
+        self.rec.tlv_content()
     }
 
     /// The file with every trailing `00` byte removed (spec §7.3: what the address signature
     /// covers; for an identity file the signature covers [`Identity::raw`], spec §7.2). Same
     /// meaning as [`Address::without_trailing_zeros`](crate::files::Address::without_trailing_zeros).
     pub fn without_trailing_zeros(&self) -> &[u8] {
-        crate::tlv::record::without_trailing_zeros(&self.raw)
+        crate::tlv::record::without_trailing_zeros(&self.rec.raw)
     }
 
     /// Old name of [`Identity::tlv_content`].
@@ -163,29 +155,13 @@ impl Identity {
     }
 
     fn has(&self, tag: u8) -> bool {
-        tag < 32 && self.present & (1 << tag) != 0
-    }
-
-    fn span(&self, tag: u8) -> Option<Span> {
-        if self.has(tag) {
-            self.spans.get(usize::from(tag)).copied()
-        } else {
-            None
-        }
+        self.rec.has(tag)
     }
 
     /// The value bytes of a tag (the first occurrence for a repeated unknown tag), `None` when
     /// the tag is absent. Present-but-empty gives `Some(&[])`.
     pub fn raw_field(&self, tag: impl Into<IdentityTag>) -> Option<&[u8]> {
-        let tag = tag.into().byte();
-        if tag < 32 {
-            self.span(tag).map(|s| s.get(&self.raw))
-        } else {
-            self.unknown
-                .iter()
-                .find(|(t, _)| *t == tag)
-                .map(|(_, s)| s.get(&self.raw))
-        }
+        self.rec.raw_field(tag.into().byte())
     }
 
     /// True when the tag is present (possibly with length 0).
@@ -195,7 +171,7 @@ impl Identity {
 
     /// The elements with tags 0x20 and above, in file order, as `(tag, value)`.
     pub fn unknown_tags(&self) -> impl Iterator<Item = (u8, &[u8])> + '_ {
-        self.unknown.iter().map(|(t, s)| (*t, s.get(&self.raw)))
+        self.rec.unknown_tags()
     }
 
     /// Every element in file order, as `(tag, value)`.
@@ -206,14 +182,7 @@ impl Identity {
     }
 
     fn text(&self, tag: u8) -> Option<&str> {
-        self.span(tag).map(|s| {
-            text_of(&self.raw, s, tag, &self.lossy, || {
-                (0u8..32)
-                    .filter(|t| TEXT_TAGS & (1 << t) != 0)
-                    .filter_map(|t| self.span(t).map(|s| (t, s)))
-                    .collect()
-            })
-        })
+        self.rec.text(tag)
     }
 
     fn text_or_empty(&self, tag: u8) -> &str {

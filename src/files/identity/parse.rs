@@ -2,6 +2,7 @@
 //! shape becomes that field's error (spec §4.2), not the file's.
 
 use super::IdentityTag;
+use super::tag::TEXT_TAGS;
 use super::{Identity, WHAT};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::files::birth_date::BirthDate;
@@ -11,7 +12,7 @@ use crate::files::codes::{
 };
 use crate::files::date::CardDate;
 use crate::files::numbers::{CardNumber, NationalNumber};
-use crate::tlv::record::{Lossy, TlvFields, collect_fields};
+use crate::tlv::record::{Record, collect_fields};
 
 /// Decode a code field; wrong shapes become typed errors at the value's offset.
 fn code_at(tag: u8, value: &[u8], offset: usize) -> Result<Code, ParseError> {
@@ -51,17 +52,12 @@ fn bad_len(tag: u8, len: usize, offset: usize) -> ParseError {
 
 /// See [`Identity::parse`].
 pub(super) fn parse(bytes: &[u8]) -> Result<Identity, ParseError> {
-    let TlvFields {
-        spans,
-        present,
-        unknown,
-        content_len,
-    } = collect_fields::<32>(bytes, WHAT, [])?;
-
-    let span = |tag: u8| spans.get(usize::from(tag)).copied().unwrap_or_default();
+    let rec = Record::new(bytes, collect_fields::<32>(bytes, WHAT, [])?, TEXT_TAGS);
+    let content_len = rec.content_len();
+    let span = |tag: u8| rec.span(tag).unwrap_or_default();
     let value = |tag: u8| span(tag).get(bytes);
     let off = |tag: u8| span(tag).offset();
-    let has = |tag: u8| present & (1 << tag) != 0;
+    let has = |tag: u8| rec.has(tag);
     // Present and not empty.
     let optional = |tag: u8| Some(value(tag)).filter(|v| has(tag) && !v.is_empty());
     // A missing mandatory tag is that field's error, at the end of the content.
@@ -161,12 +157,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Identity, ParseError> {
     field_errors.dedup_by_key(|(t, _)| *t);
 
     Ok(Identity {
-        raw: bytes.to_vec(),
-        content_len: u16::try_from(content_len).unwrap_or(u16::MAX),
-        present,
-        spans,
-        unknown,
-        lossy: Lossy::new(),
+        rec,
         card_number,
         validity_begin,
         validity_end,

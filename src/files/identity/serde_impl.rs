@@ -14,7 +14,7 @@ impl serde::Serialize for HexBytes<'_> {
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Identity", 35)?;
-        st.serialize_field("raw", &HexBytes(&self.raw))?;
+        st.serialize_field("raw", &HexBytes(self.raw()))?;
         st.serialize_field(
             "file_structure_version",
             &self.file_structure_version().map(HexBytes),
