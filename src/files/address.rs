@@ -94,10 +94,7 @@ impl Address {
 
     /// The problem of tag `tag`, if any (see [`Address::field_errors`]).
     pub fn field_error(&self, tag: u8) -> Option<ParseError> {
-        self.missing
-            .iter()
-            .find(|(t, _)| *t == tag)
-            .map(|(_, e)| *e)
+        crate::tlv::record::field_error(&self.missing, tag)
     }
 
     /// Elements with tags above 0x03, in file order, as `(tag, value)`.

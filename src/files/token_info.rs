@@ -346,10 +346,7 @@ impl TokenInfo {
 
     /// The problem of the element with this DER tag, if any (see [`TokenInfo::field_errors`]).
     pub fn field_error(&self, tag: u8) -> Option<ParseError> {
-        self.field_errors
-            .iter()
-            .find(|(t, _)| *t == tag)
-            .map(|(_, e)| *e)
+        crate::tlv::record::field_error(&self.field_errors, tag)
     }
 }
 

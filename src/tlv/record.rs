@@ -90,6 +90,11 @@ pub(crate) fn without_trailing_zeros(bytes: &[u8]) -> &[u8] {
     bytes.get(..end).unwrap_or(bytes)
 }
 
+/// The error of `tag` in a parsed file's list of field problems (the first one).
+pub(crate) fn field_error(errors: &[(u8, ParseError)], tag: u8) -> Option<ParseError> {
+    errors.iter().find(|(t, _)| *t == tag).map(|(_, e)| *e)
+}
+
 /// Rejects inputs whose offsets do not fit the 16-bit spans (real files are a few hundred
 /// bytes).
 pub(crate) fn check_size(bytes: &[u8], what: Parsed) -> Result<(), ParseError> {

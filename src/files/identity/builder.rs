@@ -235,40 +235,22 @@ impl IdentityBuilder {
         e.put(0x0D, self.sex.code().as_bytes());
         e.put_opt(0x0E, s(&self.noble_condition));
         e.put(0x0F, self.document_type.code().as_bytes());
-        e.put_opt(
-            0x10,
-            self.special_status
-                .map(|c| c.code())
-                .as_ref()
-                .map(Code::as_bytes),
-        );
+        put_code(&mut e, 0x10, self.special_status.map(|c| c.code()));
         e.put(0x11, &self.photo_hash);
         e.put_opt(0x12, s(&self.duplicate));
-        e.put_opt(
-            0x13,
-            self.special_organisation
-                .map(|c| c.code())
-                .as_ref()
-                .map(Code::as_bytes),
-        );
+        put_code(&mut e, 0x13, self.special_organisation.map(|c| c.code()));
         e.put_opt(0x14, self.member_of_family.then_some(&[][..]));
         e.put_opt(0x15, s(&self.date_and_country_of_protection));
-        e.put_opt(
-            0x16,
-            self.work_permit
-                .map(|c| c.code())
-                .as_ref()
-                .map(Code::as_bytes),
-        );
+        put_code(&mut e, 0x16, self.work_permit.map(|c| c.code()));
         e.put_opt(0x17, s(&self.employer_vat_1));
         e.put_opt(0x18, s(&self.employer_vat_2));
         e.put_opt(0x19, s(&self.regional_file_number));
         e.put_opt(0x1A, self.basic_key_hash.as_deref());
         for (tag, m) in [(0x1B, self.brexit_mention_1), (0x1C, self.brexit_mention_2)] {
-            e.put_opt(tag, m.map(|c| c.code()).as_ref().map(Code::as_bytes));
+            put_code(&mut e, tag, m.map(|c| c.code()));
         }
         for (tag, m) in [(0x1D, self.card_a_mention_1), (0x1E, self.card_a_mention_2)] {
-            e.put_opt(tag, m.map(|c| c.code()).as_ref().map(Code::as_bytes));
+            put_code(&mut e, tag, m.map(|c| c.code()));
         }
         e.put_opt(
             0x1F,
@@ -284,4 +266,10 @@ impl IdentityBuilder {
     pub fn build(&self) -> Result<Identity, ParseError> {
         Identity::parse(&self.encode())
     }
+}
+
+/// Write a coded field (spec §6); `None` writes nothing (or the empty element the encoder was
+/// told to keep).
+fn put_code(e: &mut Encoder<'_>, tag: u8, code: Option<Code>) {
+    e.put_opt(tag, code.as_ref().map(Code::as_bytes));
 }

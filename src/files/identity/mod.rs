@@ -304,10 +304,7 @@ impl Identity {
     /// of the wrong shape (its accessor then returns `None`). `None` when the field is fine.
     pub fn field_error(&self, tag: impl Into<IdentityTag>) -> Option<ParseError> {
         let tag = tag.into().byte();
-        self.field_errors
-            .iter()
-            .find(|(t, _)| *t == tag)
-            .map(|(_, e)| *e)
+        crate::tlv::record::field_error(&self.field_errors, tag)
     }
 
     /// Every field problem, in tag order (see [`Identity::field_error`]).
