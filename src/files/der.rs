@@ -136,24 +136,48 @@ pub(crate) fn der_error(what: Parsed, base: usize, err: der::Error) -> ParseErro
     )
 }
 
+/// The DER header of the element at `offset` of `data`, errors at file offsets naming `what`.
+pub(crate) fn der_header_at(
+    data: &[u8],
+    offset: usize,
+    what: Parsed,
+) -> Result<DerHeader, ParseError> {
+    let rest = data.get(offset..).unwrap_or(&[]);
+    der_header(rest).map_err(|e| e.into_parse_error(what, offset, data.len()))
+}
+
+/// The whole element (header and contents) at `offset` of `data`, of which `header` is the
+/// header: [`ParseErrorKind::BadLength`] (at the length octets) for an invalid length,
+/// [`ParseErrorKind::Truncated`] when `data` ends before the element does.
+pub(crate) fn der_element_at(
+    data: &[u8],
+    offset: usize,
+    header: DerHeader,
+    what: Parsed,
+) -> Result<&[u8], ParseError> {
+    let rest = data.get(offset..).unwrap_or(&[]);
+    let len =
+        header
+            .total_len()
+            .ok_or(ParseError::new(what, offset + 1, ParseErrorKind::BadLength))?;
+    rest.get(..len).ok_or(ParseError::new(
+        what,
+        data.len(),
+        ParseErrorKind::Truncated {
+            needed: len.saturating_sub(rest.len()),
+        },
+    ))
+}
+
 /// The DER SEQUENCE at the start of `data`, cut at the length its header states (the bytes
 /// after it — zero padding on the card — are ignored): the framing of certificate files and
 /// EF(PuK#1). Errors name `what`: [`ParseErrorKind::BadFormat`] when the first element is not a
 /// SEQUENCE, [`ParseErrorKind::BadLength`] for an invalid length, [`ParseErrorKind::Truncated`]
 /// when `data` ends before the SEQUENCE does.
 pub(crate) fn der_sequence(data: &[u8], what: Parsed) -> Result<&[u8], ParseError> {
-    let header = der_header(data).map_err(|e| e.into_parse_error(what, 0, data.len()))?;
+    let header = der_header_at(data, 0, what)?;
     if header.tag != 0x30 {
         return Err(ParseError::new(what, 0, ParseErrorKind::BadFormat));
     }
-    let len = header
-        .total_len()
-        .ok_or(ParseError::new(what, 1, ParseErrorKind::BadLength))?;
-    data.get(..len).ok_or(ParseError::new(
-        what,
-        data.len(),
-        ParseErrorKind::Truncated {
-            needed: len.saturating_sub(data.len()),
-        },
-    ))
+    der_element_at(data, 0, header, what)
 }

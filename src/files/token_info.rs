@@ -5,7 +5,7 @@
 //! Parsed as DER (PKCS#15 `TokenInfo`), tolerating optional PKCS#15 elements, unknown elements
 //! (kept as data) and trailing bytes after the SEQUENCE.
 
-use super::der::der_header;
+use super::der::{der_element_at, der_header_at};
 use crate::error::{ParseError, ParseErrorKind, Parsed};
 use crate::vocab::FileId;
 
@@ -113,18 +113,8 @@ struct Element<'a> {
 
 /// Read the element at `offset` of `data`.
 fn element(data: &[u8], offset: usize) -> Result<Element<'_>, ParseError> {
-    let rest = data.get(offset..).unwrap_or(&[]);
-    let h = der_header(rest).map_err(|e| e.into_parse_error(WHAT, offset, data.len()))?;
-    let total = h
-        .total_len()
-        .ok_or(ParseError::new(WHAT, offset, ParseErrorKind::BadLength))?;
-    let whole = rest.get(..total).ok_or(ParseError::new(
-        WHAT,
-        data.len(),
-        ParseErrorKind::Truncated {
-            needed: total.saturating_sub(rest.len()),
-        },
-    ))?;
+    let h = der_header_at(data, offset, WHAT)?;
+    let whole = der_element_at(data, offset, h, WHAT)?;
     Ok(Element {
         tag: h.tag,
         offset,
