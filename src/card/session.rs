@@ -138,38 +138,20 @@ impl Signature {
     }
 }
 
-/// DER `SEQUENCE { INTEGER r, INTEGER s }` from plain `r ‖ s` (two halves of equal length).
+/// DER `SEQUENCE { INTEGER r, INTEGER s }` from plain `r ‖ s` (two halves of equal length),
+/// encoded with the `der` crate (leading zeros stripped, a `00` added where the high bit is
+/// set). An input `der` cannot encode gives an empty vector.
 pub fn ecdsa_der(rs: &[u8]) -> Vec<u8> {
-    fn integer(out: &mut Vec<u8>, v: &[u8]) {
-        let start = v.iter().position(|b| *b != 0).unwrap_or(v.len());
-        let v = v.get(start..).unwrap_or(&[]);
-        let pad = v.first().is_none_or(|b| b & 0x80 != 0);
-        let len = v.len() + usize::from(pad);
-        out.push(0x02);
-        push_len(out, len);
-        if pad {
-            out.push(0);
-        }
-        out.extend_from_slice(v);
-    }
-    fn push_len(out: &mut Vec<u8>, len: usize) {
-        if len < 0x80 {
-            out.push(len as u8);
-        } else if len < 0x100 {
-            out.extend_from_slice(&[0x81, len as u8]);
-        } else {
-            out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-        }
-    }
+    use der::Encode;
     let (r, s) = rs.split_at(rs.len() / 2);
-    let mut body = Vec::with_capacity(rs.len() + 8);
-    integer(&mut body, r);
-    integer(&mut body, s);
-    let mut out = Vec::with_capacity(body.len() + 3);
-    out.push(0x30);
-    push_len(&mut out, body.len());
-    out.extend_from_slice(&body);
-    out
+    let int = |v: &[u8]| der::asn1::UintRef::new(v).and_then(|u| u.to_der());
+    let body = match (int(r), int(s)) {
+        (Ok(r), Ok(s)) => [r, s].concat(),
+        _ => return Vec::new(),
+    };
+    der::asn1::AnyRef::new(der::Tag::Sequence, &body)
+        .and_then(|seq| seq.to_der())
+        .unwrap_or_default()
 }
 
 impl<T: Transport> BeidCard<T> {

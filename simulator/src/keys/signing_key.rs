@@ -327,7 +327,6 @@ fn check_digest_len(hash: HashAlg, digest: &[u8], operation: Operation) -> Resul
 /// Convert a plain `r ‖ s` ECDSA signature to the DER `SEQUENCE { INTEGER r, INTEGER s }`
 /// used in X.509 certificates and in the 1.8 signature files (spec §7.2).
 pub fn ecdsa_fixed_to_der(rs: &[u8]) -> Result<Vec<u8>> {
-    use der::Encode;
     if rs.is_empty() || !rs.len().is_multiple_of(2) {
         return Err(SimulatorError::BadSigningInput {
             operation: Operation::EcdsaDigest,
@@ -335,18 +334,7 @@ pub fn ecdsa_fixed_to_der(rs: &[u8]) -> Result<Vec<u8>> {
             expected: "an even number of bytes",
         });
     }
-    let (r, s) = rs.split_at(rs.len() / 2);
-    let sig = EcdsaSigDer {
-        r: der::asn1::UintRef::new(r)?,
-        s: der::asn1::UintRef::new(s)?,
-    };
-    Ok(sig.to_der()?)
-}
-
-#[derive(der::Sequence)]
-struct EcdsaSigDer<'a> {
-    r: der::asn1::UintRef<'a>,
-    s: der::asn1::UintRef<'a>,
+    Ok(beid::card::ecdsa_der(rs))
 }
 
 /// Random numbers from aws-lc for RSA blinding in the `rsa` crate.
