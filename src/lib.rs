@@ -34,6 +34,9 @@ pub mod files;
 pub mod pin;
 pub mod tlv;
 pub mod transport;
+#[cfg(feature = "verify")]
+#[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
+pub mod verify;
 pub mod vocab;
 
 pub use card::{BeidCard, CardContents, OpenOptions, RawCardContents, ReadOptions};

@@ -289,6 +289,41 @@ impl<'c, T: Transport> Session<'c, T> {
         self.compute(KeyReference::Authentication, algorithm, &dtbs)
     }
 
+    /// INTERNAL AUTHENTICATE with the basic key `81` and algorithm `02` (ECDSA over a
+    /// SHA-384-sized value, spec §7.5, §8.11): the card signs `challenge` (48 bytes, as every
+    /// reader sends) as an already-computed digest; the answer is `r‖s` (96 bytes on P-384). No
+    /// PIN; no MSE:SET before it (eid-mw's order). Applet 1.8 only: on earlier cards the basic
+    /// key is not published and nothing is sent ([`ArgumentError::NotSupported`]). A card
+    /// answering with an error gives [`CardError::Status`].
+    pub fn internal_authenticate(&mut self, challenge: &[u8]) -> Result<Vec<u8>> {
+        let generation = self.generation();
+        if !generation.is_ec() {
+            return Err(ArgumentError::NotSupported {
+                command: CommandKind::InternalAuthenticate,
+                generation,
+            }
+            .into());
+        }
+        let cmd = Command::internal_authenticate(
+            crate::vocab::AlgorithmReference::ECDSA_SHA384,
+            KeyReference::Basic,
+            challenge,
+        )?;
+        // The card's current security environment is not ours to assume afterwards.
+        self.card.se = None;
+        let mut out = Vec::new();
+        let sw = self.card.channel.transmit_into(&cmd, &mut out)?;
+        if sw.status() == Status::Success && !out.is_empty() {
+            Ok(out)
+        } else {
+            Err(CardError::Status {
+                command: CommandKind::InternalAuthenticate,
+                sw,
+            }
+            .into())
+        }
+    }
+
     /// The only way to sign with the non-repudiation key (`83`, "PIN just before", spec §8.9):
     /// a value holding the PIN that makes exactly one signature and is consumed by it.
     pub fn non_repudiation<'s>(&'s mut self, pin: &'s Pin) -> NonRepudiation<'s, 'c, T> {

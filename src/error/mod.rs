@@ -2,7 +2,8 @@
 //!
 //! Every fallible function of `beid` returns [`Error`]; each variant carries the error of one
 //! layer ([`TransportError`], [`CardError`], [`PinError`], [`ParseError`], and
-//! [`ArgumentError`] for caller mistakes), and every one of them says what and where (the file
+//! [`ArgumentError`] for caller mistakes, [`VerificationError`] for a failed check of
+//! [`crate::verify`]), and every one of them says what and where (the file
 //! and offset of a parse failure, the command and status word, tries left) with data, not text.
 //!
 //! This module sits directly above the vocabulary ([`crate::vocab`]) and imports nothing else.
@@ -12,12 +13,17 @@ mod card;
 mod parse;
 mod pin;
 mod transport;
+mod verification;
 
 pub use argument::ArgumentError;
 pub use card::{CardError, ProtocolViolation};
 pub use parse::{ParseError, ParseErrorKind, Parsed};
 pub use pin::{PinError, PinFormatError};
 pub use transport::{TransportError, TransportFailure};
+pub use verification::{
+    CertRole, CertSignatureFailure, Check, MismatchSource, RequiredUsage, VerificationError,
+    VerificationFailure,
+};
 
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
@@ -41,6 +47,9 @@ pub enum Error {
     /// The caller passed an argument no card could accept; nothing was sent.
     #[error(transparent)]
     Argument(#[from] ArgumentError),
+    /// A verification check failed: which check, which file or certificate, and why.
+    #[error(transparent)]
+    Verification(#[from] VerificationError),
 }
 
 impl Error {

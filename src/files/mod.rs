@@ -28,7 +28,7 @@ pub use numbers::{CardNumber, CheckDigitRule, NationalNumber};
 // -- binary objects (owner: object parsers)
 mod card_data;
 mod certificate;
-mod der;
+pub(crate) mod der;
 mod key_kind;
 mod photo;
 mod public_key;
