@@ -316,3 +316,34 @@ fn chains_are_memoized_per_trust_store() {
     assert_eq!(trust.memoized(), links);
     assert_eq!(first, second);
 }
+
+#[test]
+fn a_server_re_verifies_serialized_contents() {
+    for profile in CITIZENS {
+        let trust = test_trust(profile);
+        let contents = BeidCard::open(profile.card().expect("card"))
+            .and_then(|mut c| c.read_all())
+            .expect("reads");
+        let json = serde_json::to_string(&contents).expect("serializes");
+        let restored: beid::CardContents = serde_json::from_str(&json).expect("deserializes");
+        let at = now();
+        assert_eq!(restored.verify(&trust, at), contents.verify(&trust, at));
+        // A client that changes a byte of the serialized identity file cannot pass it off.
+        let tampered = BeidCard::open(profile.builder().tampered_identity().build().expect("b"))
+            .and_then(|mut c| c.read_all())
+            .expect("reads");
+        let json = serde_json::to_string(&tampered).expect("serializes");
+        let restored: beid::CardContents = serde_json::from_str(&json).expect("deserializes");
+        assert!(
+            restored
+                .verify(&trust, at)
+                .outcome(Check::IdentitySignature)
+                .is_failed()
+        );
+        // The report serializes with stable names.
+        let report = serde_json::to_value(contents.verify(&trust, at)).expect("report json");
+        assert_eq!(report["checks"][0]["check"], "identity_signature");
+        assert_eq!(report["checks"][0]["status"], "pass");
+        assert_eq!(report["passed"], true);
+    }
+}
