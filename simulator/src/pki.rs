@@ -213,11 +213,11 @@ impl core::fmt::Debug for HolderCertRequest<'_> {
 }
 
 /// One certification authority of the test PKI: key, certificate DER and name.
-struct Authority {
-    key: Arc<SigningKey>,
-    cert: Arc<Vec<u8>>,
-    name: Name,
-    ski: Vec<u8>,
+pub(crate) struct Authority {
+    pub(crate) key: Arc<SigningKey>,
+    pub(crate) cert: Arc<Vec<u8>>,
+    pub(crate) name: Name,
+    pub(crate) ski: Vec<u8>,
     /// File stem of its CRL / certificate URLs.
     stem: String,
 }
@@ -410,7 +410,7 @@ impl TestPki {
         &self.rrn_key
     }
 
-    fn authority(&self, ca: IssuingCa) -> &Authority {
+    pub(crate) fn authority(&self, ca: IssuingCa) -> &Authority {
         match ca {
             IssuingCa::Citizen => &self.citizen,
             IssuingCa::Foreigner => &self.foreigner,
@@ -526,16 +526,16 @@ fn intermediate(
     })
 }
 
-struct CertParams<'a> {
-    issuer_key: &'a SigningKey,
-    issuer_name: &'a Name,
-    issuer_ski: &'a [u8],
-    subject: &'a Name,
-    spki: &'a [u8],
-    serial: &'a [u8],
-    validity: CertValidity,
-    extensions: Vec<Extension>,
-    self_signed: bool,
+pub(crate) struct CertParams<'a> {
+    pub(crate) issuer_key: &'a SigningKey,
+    pub(crate) issuer_name: &'a Name,
+    pub(crate) issuer_ski: &'a [u8],
+    pub(crate) subject: &'a Name,
+    pub(crate) spki: &'a [u8],
+    pub(crate) serial: &'a [u8],
+    pub(crate) validity: CertValidity,
+    pub(crate) extensions: Vec<Extension>,
+    pub(crate) self_signed: bool,
 }
 
 /// `TBSCertificate` (RFC 5280 §4.1), always v3 with extensions.
@@ -561,7 +561,7 @@ struct Cert {
     signature: BitString,
 }
 
-fn signature_algorithm(key: &SigningKey) -> Result<AlgorithmIdentifierOwned> {
+pub(crate) fn signature_algorithm(key: &SigningKey) -> Result<AlgorithmIdentifierOwned> {
     Ok(match key.kind() {
         KeyType::Rsa { .. } => AlgorithmIdentifierOwned {
             oid: SHA_256_WITH_RSA_ENCRYPTION,
@@ -574,7 +574,7 @@ fn signature_algorithm(key: &SigningKey) -> Result<AlgorithmIdentifierOwned> {
     })
 }
 
-fn sign_certificate(p: CertParams<'_>) -> Result<Vec<u8>> {
+pub(crate) fn sign_certificate(p: CertParams<'_>) -> Result<Vec<u8>> {
     let spki = SubjectPublicKeyInfoOwned::from_der(p.spki)?;
     let mut extensions = Vec::with_capacity(p.extensions.len() + 2);
     if !p.self_signed {
@@ -622,7 +622,7 @@ fn sign_certificate(p: CertParams<'_>) -> Result<Vec<u8>> {
 /// A name with one attribute per RDN, in the given (DER) order. `C` and `serialNumber` are
 /// PrintableString (RFC 5280 Appendix A); other values PrintableString when possible, else
 /// UTF8String.
-fn make_name(attrs: &[(ObjectIdentifier, &str)]) -> Result<Name> {
+pub(crate) fn make_name(attrs: &[(ObjectIdentifier, &str)]) -> Result<Name> {
     let mut seq = RdnSequence::default();
     for (oid, value) in attrs {
         let tag = if *oid == COUNTRY_NAME || *oid == SERIAL_NUMBER || is_printable(value) {
@@ -646,7 +646,7 @@ fn is_printable(s: &str) -> bool {
 }
 
 /// RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING value.
-fn key_identifier(spki_der: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn key_identifier(spki_der: &[u8]) -> Result<Vec<u8>> {
     let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der)?;
     HashAlg::Sha1
         .hash(spki.subject_public_key.raw_bytes())
@@ -670,7 +670,7 @@ pub(crate) fn serial_from(parts: &[&[u8]]) -> Vec<u8> {
     serial
 }
 
-fn ext<T: Encode + AssociatedOid>(value: &T, critical: bool) -> Result<Extension> {
+pub(crate) fn ext<T: Encode + AssociatedOid>(value: &T, critical: bool) -> Result<Extension> {
     Ok(Extension {
         extn_id: T::OID,
         critical,

@@ -25,6 +25,27 @@ fn tbs_and_signature(cert: &Certificate) -> Option<(&[u8], &[u8])> {
     Some((tbs, cert.inner().signature().raw_bytes()))
 }
 
+/// Verify that `issuer`'s key signed `cert` (no memo).
+pub(crate) fn verify_signature(
+    cert: &Certificate,
+    role: CertRole,
+    issuer: &Certificate,
+) -> Result<(), Failure> {
+    let fail = |reason| Failure::CertificateSignature { cert: role, reason };
+    let key = PublicKey::from_spki(issuer.subject_public_key_info_der())
+        .map_err(|_| fail(CertSignatureFailure::UnsupportedKey))?;
+    let (tbs, signature) =
+        tbs_and_signature(cert).ok_or(fail(CertSignatureFailure::BadSignature))?;
+    match crypto::verify_x509_signature(key, cert.signature_algorithm(), tbs, signature) {
+        Ok(()) => Ok(()),
+        Err(Failure::UnsupportedAlgorithm) => Err(fail(CertSignatureFailure::UnsupportedAlgorithm)),
+        Err(Failure::UnsupportedKey | Failure::MalformedKey) => {
+            Err(fail(CertSignatureFailure::UnsupportedKey))
+        }
+        Err(_) => Err(fail(CertSignatureFailure::BadSignature)),
+    }
+}
+
 /// Verify that `issuer`'s key signed `cert`, memoized in `store`.
 fn verify_link(
     store: &TrustStore,
@@ -32,7 +53,6 @@ fn verify_link(
     role: CertRole,
     issuer: &Certificate,
 ) -> Result<(), Failure> {
-    let fail = |reason| Failure::CertificateSignature { cert: role, reason };
     let mut key_material = Vec::with_capacity(64);
     key_material.extend_from_slice(&fingerprint(cert.der()));
     key_material.extend_from_slice(&fingerprint(issuer.der()));
@@ -40,21 +60,9 @@ fn verify_link(
     if store.is_memoized(&memo_key) {
         return Ok(());
     }
-    let key = PublicKey::from_spki(issuer.subject_public_key_info_der())
-        .map_err(|_| fail(CertSignatureFailure::UnsupportedKey))?;
-    let (tbs, signature) =
-        tbs_and_signature(cert).ok_or(fail(CertSignatureFailure::BadSignature))?;
-    match crypto::verify_x509_signature(key, cert.signature_algorithm(), tbs, signature) {
-        Ok(()) => {
-            store.memoize(memo_key);
-            Ok(())
-        }
-        Err(Failure::UnsupportedAlgorithm) => Err(fail(CertSignatureFailure::UnsupportedAlgorithm)),
-        Err(Failure::UnsupportedKey | Failure::MalformedKey) => {
-            Err(fail(CertSignatureFailure::UnsupportedKey))
-        }
-        Err(_) => Err(fail(CertSignatureFailure::BadSignature)),
-    }
+    verify_signature(cert, role, issuer)?;
+    store.memoize(memo_key);
+    Ok(())
 }
 
 fn check_validity(cert: &Certificate, role: CertRole, at: u64) -> Result<(), Failure> {

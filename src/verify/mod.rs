@@ -29,6 +29,7 @@ mod chain;
 mod crypto;
 mod files;
 mod report;
+pub mod revocation;
 mod trust;
 
 pub use report::{CheckResult, NotApplicable, Outcome, Policy, ReportRoot, VerificationReport};

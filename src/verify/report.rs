@@ -220,6 +220,14 @@ impl VerificationReport {
             .unwrap_or(Outcome::NotApplicable(NotApplicable::NotRequested))
     }
 
+    /// Replace the result of one check (revocation is recorded this way).
+    pub(crate) fn set(&mut self, result: CheckResult) {
+        match self.results.iter_mut().find(|r| r.check == result.check) {
+            Some(r) => *r = result,
+            None => self.results.push(result),
+        }
+    }
+
     /// The failed checks.
     pub fn failures(&self) -> impl Iterator<Item = VerificationError> + '_ {
         self.results.iter().filter_map(|r| match r.outcome {
