@@ -52,16 +52,8 @@ pub fn check_crl(
         .tbs_cert_list
         .next_update
         .map(|t| t.to_unix_duration().as_secs());
-    let fresh = this_update <= at
-        && match next_update {
-            Some(next) => at <= next,
-            None => at.saturating_sub(this_update) <= max_age,
-        };
-    if !fresh {
-        return RevocationStatus::Stale {
-            this_update,
-            next_update,
-        };
+    if let Some(stale) = super::stale(this_update, next_update, at, max_age) {
+        return stale;
     }
     let serial = cert.serial_number();
     let entry = crl

@@ -77,6 +77,25 @@ impl RevocationStatus {
     }
 }
 
+/// [`RevocationStatus::Stale`] unless `thisUpdate ≤ at ≤ nextUpdate` (without nextUpdate: at
+/// most `max_age` seconds after thisUpdate); shared by OCSP and CRL checking.
+fn stale(
+    this_update: u64,
+    next_update: Option<u64>,
+    at: u64,
+    max_age: u64,
+) -> Option<RevocationStatus> {
+    let fresh = this_update <= at
+        && match next_update {
+            Some(next) => at <= next,
+            None => at.saturating_sub(this_update) <= max_age,
+        };
+    (!fresh).then_some(RevocationStatus::Stale {
+        this_update,
+        next_update,
+    })
+}
+
 /// Verify `cert`'s signature under `issuer` (no memo).
 pub(crate) fn verify_certificate_signature(
     cert: &Certificate,

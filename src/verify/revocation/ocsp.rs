@@ -289,16 +289,8 @@ pub fn check_response(
     };
     let this_update = unix(&single.this_update);
     let next_update = single.next_update.as_ref().map(unix);
-    let fresh = this_update <= at
-        && match next_update {
-            Some(next) => at <= next,
-            None => at.saturating_sub(this_update) <= max_age,
-        };
-    if !fresh {
-        return RevocationStatus::Stale {
-            this_update,
-            next_update,
-        };
+    if let Some(stale) = super::stale(this_update, next_update, at, max_age) {
+        return stale;
     }
     let status = &single.cert_status;
     match status.tag() {
