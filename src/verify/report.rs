@@ -187,7 +187,7 @@ pub struct ReportRoot {
 
 /// Every check of a verification with its outcome (spec §7, §12.2).
 ///
-/// A report is made by [`verify`](crate::verify::verify) or
+/// A report is made by [`CardContents::verify`](crate::card::CardContents::verify) or
 /// [`verify_live`](crate::verify::verify_live) at a caller-given instant; it is never restored
 /// from serialized data (a deserialized card is never "already verified").
 #[derive(Debug, Clone, PartialEq, Eq)]
