@@ -8,15 +8,21 @@
 //!
 //! ```text
 //!  beid CLI (crate beid-cli)                     — planned: its dependencies never reach `beid`
-//!  verify        signatures, photo, chains, chip, revocation   — planned (spec §7, §12.2)
+//!  cms           detached CMS SignedData around a card signature (feature `cms`)
+//!  verify        raw-file checks, TrustStore pinned by fingerprint, chains, consistency,
+//!                chip challenge, VerificationReport + Policy, revocation (OCSP, CRL, fetcher
+//!                trait; HTTP behind feature `http`); crypto through aws-lc-rs (feature
+//!                `verify`, default on) (spec §7, §8.11, §12.2)
 //!  card          BeidCard, OpenOptions, CardContents: select, GET CARD DATA, read files;
-//!                the PIN and signing session (VERIFY, MSE:SET, PSO:CDS) — planned (spec §8)
+//!                Session: PIN status/VERIFY/CHANGE, MSE:SET, PSO:CDS, INTERNAL AUTHENTICATE
+//!                (spec §8)
 //!  files  tlv    pure parsers and the data model; never talk to a card (spec §4–§9, §11)
 //!  transport     Transport trait (PC/SC behind `pcsc`, scripted, the simulator), Channel:
 //!                T=0 61xx/6Cxx handling, observer with redaction, APDU count (spec §1.4)
 //!  apdu          Command (one constructor per command), Response, ResponseRef (spec §3, §8, §9)
 //!  pin           Pin, PinBlock: validated before any APDU, zeroized (spec §8.1, §8.2)
-//!  error         Error = Transport | Card | Pin | Parse | Argument, each a layer's own type
+//!  error         Error = Transport | Card | Pin | Parse | Argument | Verification, each a
+//!                layer's own type
 //!  vocab         FileId, Generation, ATRs, AIDs, StatusWord/Status, CommandKind, key and
 //!                algorithm references — imports nothing of the crate
 //! ```
