@@ -36,7 +36,7 @@ impl NotApplicable {
 impl core::fmt::Display for NotApplicable {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            NotApplicable::Generation(g) => write!(f, "not on {g:?} cards"),
+            NotApplicable::Generation(g) => write!(f, "not on {g} cards"),
             NotApplicable::NoCertificate => f.write_str("the card has no such certificate"),
             NotApplicable::NeedsCard => f.write_str("needs the card (live verification)"),
             NotApplicable::NotRequested => f.write_str("not requested"),

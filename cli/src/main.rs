@@ -1,0 +1,293 @@
+//! `beid`: read, verify, sign, manage the PIN, dump, parse and diagnose Belgian eID cards.
+//!
+//! Every command works against a PC/SC reader (`--reader NAME`, default: the first reader with a
+//! Belgian card) or against the embedded simulator (`--sim[=PROFILE]`). `read`, `verify`, `dump`
+//! and `diagnose` fall back to the simulator when no Belgian card is reachable through PC/SC and
+//! say so on stderr; `sign` and `pin` never fall back (a PIN is never sent to a card the user did
+//! not choose).
+//!
+//! The national number is personal data restricted by Belgian law: it is masked in every output
+//! (text, JSON, dumps) unless `--show-national-number` is given.
+//!
+//! Exit status: see [`Exit`].
+#![forbid(unsafe_code)]
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod commands;
+mod dump;
+mod json;
+mod source;
+mod time;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit status of the `beid` command (stable: scripts rely on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// 0: done; for `verify`, every check the policy requires passed.
+    Ok = 0,
+    /// 1: `verify`: a required check failed or was not performed.
+    VerificationFailed = 1,
+    /// 2: wrong usage (clap's own status for argument errors).
+    Usage = 2,
+    /// 3: an input file is missing, unreadable or malformed.
+    Input = 3,
+    /// 4: no PC/SC service, no such reader, no Belgian card.
+    NoCard = 4,
+    /// 5: the PIN was wrong, is blocked or was refused.
+    Pin = 5,
+    /// 6: the card or the transport failed otherwise.
+    Card = 6,
+}
+
+/// An error with the exit status it maps to and a message for stderr.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) exit: Exit,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Failure {
+            exit,
+            message: message.into(),
+        }
+    }
+
+    /// An input-file problem (exit 3), naming the file.
+    pub(crate) fn input(path: &std::path::Path, what: impl std::fmt::Display) -> Self {
+        Failure::new(Exit::Input, format!("{}: {what}", path.display()))
+    }
+}
+
+impl From<beid::Error> for Failure {
+    fn from(e: beid::Error) -> Self {
+        use beid::Error as E;
+        let exit = match &e {
+            E::Pin(_) => Exit::Pin,
+            E::Transport(t) if source::is_no_card(t) => Exit::NoCard,
+            E::Parse(_) => Exit::Card,
+            E::Argument(_) => Exit::Usage,
+            _ => Exit::Card,
+        };
+        Failure::new(exit, e.to_string())
+    }
+}
+
+/// A card file that does not parse (the card's fault, not the user's).
+impl From<beid::ParseError> for Failure {
+    fn from(e: beid::ParseError) -> Self {
+        Failure::new(Exit::Card, e.to_string())
+    }
+}
+
+impl From<beid_simulator::SimulatorError> for Failure {
+    fn from(e: beid_simulator::SimulatorError) -> Self {
+        Failure::new(Exit::Usage, format!("simulator: {e}"))
+    }
+}
+
+pub(crate) type Result<T> = std::result::Result<T, Failure>;
+
+/// Read, verify and sign with Belgian eID cards, through PC/SC or the embedded simulator.
+#[derive(Debug, Parser)]
+#[command(name = "beid", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The PC/SC reader to use (default: the first reader holding a Belgian card).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(crate) reader: Option<String>,
+    /// Use the embedded simulator instead of a reader: `--sim` (applet-1.8) or `--sim=PROFILE`
+    /// (applet-1.7, applet-1.8, foreigner-1.7, foreigner-1.8, kids-1.7, kids-1.8).
+    #[arg(long, global = true, value_name = "PROFILE", num_args = 0..=1,
+          require_equals = true, default_missing_value = "applet-1.8")]
+    pub(crate) sim: Option<String>,
+    /// Simulator: the cardholder PIN (default: the profile's, 1234).
+    #[arg(long, global = true, value_name = "PIN", requires = "sim")]
+    pub(crate) sim_pin: Option<String>,
+    /// Simulator: PIN tries left at start (0 = blocked).
+    #[arg(long, global = true, value_name = "N", requires = "sim")]
+    pub(crate) sim_tries: Option<u8>,
+    /// Simulator: a content fault (repeatable).
+    #[arg(long, global = true, value_name = "FAULT", requires = "sim")]
+    pub(crate) sim_fault: Vec<SimFault>,
+    /// Show the national number (personal data restricted by Belgian law; masked otherwise).
+    #[arg(long, global = true)]
+    pub(crate) show_national_number: bool,
+    /// Machine-readable output (JSON; field names are stable and documented in the README).
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+}
+
+/// Content faults of the simulator (spec §7): each breaks one integrity check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SimFault {
+    /// The identity file changed after the RRN signed it.
+    TamperedIdentity,
+    /// The address file changed after the RRN signed it.
+    TamperedAddress,
+    /// A photo other than the one hashed in the identity file.
+    SwappedPhoto,
+    /// A chip whose basic key is not the one the identity file names (applet 1.8).
+    ClonedChip,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// List PC/SC readers and whether a Belgian card is in each.
+    Readers,
+    /// Read the card: identity, address, card data, certificates.
+    Read {
+        /// Write the photo (JPEG) to this file.
+        #[arg(long, value_name = "FILE")]
+        photo: Option<PathBuf>,
+    },
+    /// Verify the card: signatures, photo, certificate chains, consistency, chip challenge.
+    Verify(VerifyArgs),
+    /// Sign a file with the card.
+    Sign(SignArgs),
+    /// PIN status, verification and change.
+    Pin {
+        #[command(subcommand)]
+        action: PinAction,
+    },
+    /// Write every file of the card (raw), the ATR and the card data to a directory.
+    Dump {
+        /// The directory (created if needed).
+        dir: PathBuf,
+    },
+    /// Parse a raw card file offline and print it as JSON.
+    Parse {
+        /// The file.
+        file: PathBuf,
+        /// What the file is.
+        #[arg(long = "as", value_name = "KIND")]
+        kind: ParseKind,
+    },
+    /// What a support desk asks first: service, readers, card, PIN tries, certificate dates.
+    Diagnose,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The instant of the validity checks: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or Unix seconds
+    /// (default: now).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) at: Option<String>,
+    /// Also trust this root certificate (DER or PEM; repeatable).
+    #[arg(long, value_name = "CERT")]
+    pub(crate) trust_root: Vec<PathBuf>,
+    /// Which checks must pass for exit status 0.
+    #[arg(long, value_enum, default_value_t = PolicyArg::Strict)]
+    pub(crate) policy: PolicyArg,
+}
+
+/// The verification policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PolicyArg {
+    /// Every check (revocation excluded: it needs a responder).
+    Strict,
+    /// Strict without the chip challenge.
+    Offline,
+    /// Identity and address signatures and the photo hash only.
+    SignaturesOnly,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// Which key signs.
+    #[arg(long, value_enum)]
+    pub(crate) key: KeyArg,
+    /// The file to sign.
+    #[arg(long = "in", value_name = "FILE")]
+    pub(crate) input: PathBuf,
+    /// Where the signature goes.
+    #[arg(long, value_name = "SIG")]
+    pub(crate) out: PathBuf,
+    /// The hash (default: SHA-256 on RSA cards, SHA-384 on applet 1.8).
+    #[arg(long, value_enum)]
+    pub(crate) hash: Option<HashArg>,
+    /// `der`: the standard encoding (PKCS#1 for RSA, DER ECDSA), as `openssl dgst -verify`
+    /// expects; `raw`: the card's bytes (r‖s for ECDSA); `cms`: detached CMS SignedData.
+    #[arg(long, value_enum, default_value_t = SignFormat::Der)]
+    pub(crate) format: SignFormat,
+    /// Write the signing certificate (DER) here.
+    #[arg(long, value_name = "CERT.der")]
+    pub(crate) cert: Option<PathBuf>,
+    /// Read the PIN from the first line of standard input (scripts) instead of a prompt.
+    #[arg(long)]
+    pub(crate) pin_stdin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum KeyArg {
+    /// Authentication key (Cert#2).
+    Auth,
+    /// Non-repudiation key (Cert#3): a qualified signature.
+    Nonrep,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum HashArg {
+    Sha1,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SignFormat {
+    Der,
+    Raw,
+    Cms,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PinAction {
+    /// Tries left, without spending one.
+    Status,
+    /// Verify the PIN (spends a try when wrong).
+    Verify {
+        /// Read the PIN from the first line of standard input.
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+    /// Change the PIN.
+    Change {
+        /// Read the current and the new PIN from the first two lines of standard input.
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ParseKind {
+    Identity,
+    Address,
+    CardData,
+    Cert,
+    Tokeninfo,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(&cli) {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(f) => {
+            eprintln!("beid: {}", f.message);
+            ExitCode::from(f.exit as u8)
+        }
+    }
+}
