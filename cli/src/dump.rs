@@ -22,32 +22,6 @@ use serde_json::{Value, json};
 use crate::commands::{open, print_json};
 use crate::{Exit, Failure, Global, Result, json};
 
-/// The file name of a card file in a dump (stable).
-pub(crate) fn file_name(id: FileId) -> &'static str {
-    match id {
-        FileId::Dir => "dir",
-        FileId::Odf => "odf",
-        FileId::TokenInfo => "token_info",
-        FileId::Aodf => "aodf",
-        FileId::Prkdf => "prkdf",
-        FileId::Cdf => "cdf",
-        FileId::AuthenticationCertificate => "cert_authentication",
-        FileId::NonRepudiationCertificate => "cert_non_repudiation",
-        FileId::CaCertificate => "cert_ca",
-        FileId::RootCertificate => "cert_root",
-        FileId::RrnCertificate => "cert_rrn",
-        FileId::Identity => "identity",
-        FileId::IdentitySignature => "identity_signature",
-        FileId::Address => "address",
-        FileId::AddressSignature => "address_signature",
-        FileId::Photo => "photo",
-        FileId::CaRoleKeyHash => "ca_role_key_hash",
-        FileId::Preferences => "preferences",
-        FileId::BasicPublicKey => "basic_public_key",
-        _ => "unknown",
-    }
-}
-
 /// Replace every occurrence of `needle` in `hay` by ASCII zeros; true when one was found.
 fn redact(hay: &mut [u8], needle: &[u8]) -> bool {
     if needle.is_empty() || hay.len() < needle.len() {
@@ -102,7 +76,7 @@ pub(crate) fn dump(g: &Global, dir: &Path) -> Result<Exit> {
                 hit |= redact(bytes, n);
             }
             if hit {
-                redacted.push(file_name(*id));
+                redacted.push(id.short_name());
             }
         }
     }
@@ -121,7 +95,7 @@ pub(crate) fn dump(g: &Global, dir: &Path) -> Result<Exit> {
     }
     files.push(write("card_data.bin", &raw.card_data)?);
     for (id, bytes) in &raw.files {
-        let mut v = write(&format!("{}.bin", file_name(*id)), bytes)?;
+        let mut v = write(&format!("{}.bin", id.short_name()), bytes)?;
         if let Some(o) = v.as_object_mut() {
             o.insert("file".into(), Value::from(id.to_string()));
             o.insert("path".into(), Value::from(json::hex(&id.path())));

@@ -56,6 +56,14 @@ pub enum SimulatorError {
     /// I/O error (virtual reader bridges, file export).
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// A dumped card (see [`crate::replica`]) cannot be served.
+    #[error("card dump {}: {problem}", path.display())]
+    Dump {
+        /// The file (or directory) at fault.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        problem: DumpProblem,
+    },
     /// An error of the `beid` library (PIN format, parse error, …).
     #[error(transparent)]
     Beid(#[from] beid::Error),
@@ -175,5 +183,47 @@ impl SimulatorError {
     /// Shorthand for [`SimulatorError::InvalidInput`].
     pub(crate) fn input(field: &'static str, problem: InputProblem) -> Self {
         SimulatorError::InvalidInput { field, problem }
+    }
+}
+
+/// What is wrong with a dumped card (see [`crate::replica`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DumpProblem {
+    /// The file could not be read.
+    Unreadable(std::io::ErrorKind),
+    /// A `*.bin` file whose name is not a card file (`FileId::short_name`).
+    UnknownFile,
+    /// The GET CARD DATA answer is shorter than 28 bytes (spec §9.2).
+    BadCardData,
+    /// The card data names a generation the simulator does not serve (only 1.7 and 1.8).
+    UnsupportedGeneration(beid::Generation),
+    /// The ATR is the other generation's (spec §1.1).
+    AtrConflict {
+        /// The generation the ATR announces.
+        atr: beid::Generation,
+        /// The generation of the card data.
+        card_data: beid::Generation,
+    },
+}
+
+impl core::fmt::Display for DumpProblem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            DumpProblem::Unreadable(kind) => write!(f, "cannot be read ({kind})"),
+            DumpProblem::UnknownFile => f.write_str("not a file of the card (unknown name)"),
+            DumpProblem::BadCardData => {
+                f.write_str("not a GET CARD DATA answer (fewer than 28 bytes)")
+            }
+            DumpProblem::UnsupportedGeneration(g) => {
+                write!(f, "{g} cards cannot be simulated (only applet 1.7 and 1.8)")
+            }
+            DumpProblem::AtrConflict { atr, card_data } => {
+                write!(
+                    f,
+                    "the ATR is an {atr} ATR but the card data says {card_data}"
+                )
+            }
+        }
     }
 }

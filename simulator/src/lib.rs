@@ -62,6 +62,7 @@ pub mod image;
 mod key_type;
 pub mod keys;
 pub mod pki;
+pub mod replica;
 pub mod revocation;
 
 pub use builder::{Profile, VirtualCardBuilder};

@@ -138,6 +138,38 @@ impl FileId {
             .find(|f| f.fid() == fid && f.df() == df)
     }
 
+    /// A stable snake_case name for the file (`identity`, `cert_rrn`, …): the file names of a
+    /// `beid dump` directory (`<name>.bin`) and the keys of JSON output. Never changes between
+    /// releases; [`FileId::from_short_name`] is its inverse.
+    pub const fn short_name(self) -> &'static str {
+        match self {
+            FileId::Dir => "dir",
+            FileId::Odf => "odf",
+            FileId::TokenInfo => "token_info",
+            FileId::Aodf => "aodf",
+            FileId::Prkdf => "prkdf",
+            FileId::Cdf => "cdf",
+            FileId::AuthenticationCertificate => "cert_authentication",
+            FileId::NonRepudiationCertificate => "cert_non_repudiation",
+            FileId::CaCertificate => "cert_ca",
+            FileId::RootCertificate => "cert_root",
+            FileId::RrnCertificate => "cert_rrn",
+            FileId::Identity => "identity",
+            FileId::IdentitySignature => "identity_signature",
+            FileId::Address => "address",
+            FileId::AddressSignature => "address_signature",
+            FileId::Photo => "photo",
+            FileId::CaRoleKeyHash => "ca_role_key_hash",
+            FileId::Preferences => "preferences",
+            FileId::BasicPublicKey => "basic_public_key",
+        }
+    }
+
+    /// The file whose [`FileId::short_name`] is `name`.
+    pub fn from_short_name(name: &str) -> Option<FileId> {
+        FileId::ALL.into_iter().find(|f| f.short_name() == name)
+    }
+
     /// Which files hold X.509 certificates.
     pub const fn is_certificate(self) -> bool {
         matches!(
@@ -204,5 +236,14 @@ mod tests {
         for f in FileId::ALL {
             assert_eq!(FileId::from_df_fid(f.df(), f.fid()), Some(f));
         }
+    }
+
+    #[test]
+    fn short_names_are_unique_and_invertible() {
+        for f in FileId::ALL {
+            assert_eq!(FileId::from_short_name(f.short_name()), Some(f));
+        }
+        assert_eq!(FileId::Identity.short_name(), "identity");
+        assert_eq!(FileId::from_short_name("nope"), None);
     }
 }
