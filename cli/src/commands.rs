@@ -24,6 +24,12 @@ type Card = BeidCard<Box<dyn Transport + Send>>;
 /// Run one command; `Ok` carries the exit status of a command that completed.
 pub(crate) fn run(cli: &Cli) -> Result<Exit> {
     let g = &cli.global;
+    if g.sim.is_none() && g.sim_from.is_none() && (g.sim_pin.is_some() || g.sim_tries.is_some()) {
+        return Err(Failure::new(
+            Exit::Usage,
+            "--sim-pin and --sim-tries need --sim or --sim-from",
+        ));
+    }
     match &cli.command {
         Command::Readers => readers(g),
         Command::Read { photo } => read(g, photo.as_deref()),
@@ -33,6 +39,7 @@ pub(crate) fn run(cli: &Cli) -> Result<Exit> {
         Command::Dump { dir } => crate::dump::dump(g, dir),
         Command::Parse { file, kind } => parse(file, *kind, g.show_national_number),
         Command::Diagnose => diagnose(g),
+        Command::Sim(args) => crate::sim::sim(args),
     }
 }
 
@@ -248,7 +255,7 @@ fn read_cert_file(path: &Path) -> Result<Vec<u8>> {
 /// the simulator (never both), plus the caller's roots.
 fn trust_store(kind: &SourceKind, extra: &[std::path::PathBuf]) -> Result<TrustStore> {
     let mut trust = match kind {
-        SourceKind::Reader(_) => TrustStore::belgian(),
+        SourceKind::Reader(_) | SourceKind::Replica { .. } => TrustStore::belgian(),
         SourceKind::Simulator { root_der, .. } => TrustStore::empty()
             .with_root(root_der)
             .map_err(|e| Failure::new(Exit::Card, format!("simulator root: {e}")))?,
@@ -351,6 +358,12 @@ fn verify_cmd(g: &Global, args: &VerifyArgs) -> Result<Exit> {
         println!("Source: {}", kind.label());
         if simulated {
             println!("Trusting the simulator's test root (only ever for the simulator)");
+        }
+        if let SourceKind::Replica { .. } = kind {
+            println!(
+                "Replica of a dump: its chip key is a simulator test key, so the chip challenge \
+                 cannot verify under the dumped EF(PuK#1)"
+            );
         }
         println!("At:     {}", time::iso(at));
         print_report_text(&report, &policy);
@@ -583,7 +596,7 @@ fn sign(g: &Global, args: &SignArgs) -> Result<Exit> {
     if let Some(path) = &args.cert {
         write_file(path, cert.der())?;
     }
-    let simulated = matches!(kind, SourceKind::Simulator { .. });
+    let simulated = kind.is_simulated();
     if g.json {
         print_json(&json!({
             "source": kind.json(),
@@ -680,7 +693,7 @@ fn diagnose(g: &Global) -> Result<Exit> {
             hint,
         })
     };
-    if g.sim.is_none() {
+    if g.sim.is_none() && g.sim_from.is_none() {
         #[cfg(feature = "pcsc")]
         match beid::transport::pcsc::readers() {
             Ok(list) => {

@@ -16,6 +16,7 @@
 mod commands;
 mod dump;
 mod json;
+mod sim;
 mod source;
 mod time;
 
@@ -114,11 +115,14 @@ pub(crate) struct Global {
     #[arg(long, global = true, value_name = "PROFILE", num_args = 0..=1,
           require_equals = true, default_missing_value = "applet-1.8")]
     pub(crate) sim: Option<String>,
-    /// Simulator: the cardholder PIN (default: the profile's, 1234).
-    #[arg(long, global = true, value_name = "PIN", requires = "sim")]
+    /// Use the embedded simulator serving a `beid dump` directory (the dumped files, test keys).
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "sim")]
+    pub(crate) sim_from: Option<PathBuf>,
+    /// Simulator (`--sim` or `--sim-from`): the cardholder PIN (default: 1234).
+    #[arg(long, global = true, value_name = "PIN")]
     pub(crate) sim_pin: Option<String>,
-    /// Simulator: PIN tries left at start (0 = blocked).
-    #[arg(long, global = true, value_name = "N", requires = "sim")]
+    /// Simulator (`--sim` or `--sim-from`): PIN tries left at start (0 = blocked).
+    #[arg(long, global = true, value_name = "N")]
     pub(crate) sim_tries: Option<u8>,
     /// Simulator: a content fault (repeatable).
     #[arg(long, global = true, value_name = "FAULT", requires = "sim")]
@@ -178,6 +182,42 @@ pub(crate) enum Command {
     },
     /// What a support desk asks first: service, readers, card, PIN tries, certificate dates.
     Diagnose,
+    /// Serve a virtual card to PC/SC applications through vsmartcard's vpcd (until SIGINT or
+    /// SIGTERM).
+    Sim(SimArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SimArgs {
+    /// vpcd address (vpcd listens; the card connects).
+    #[arg(long, value_name = "HOST:PORT", default_value = beid_simulator::vpcd::DEFAULT_VPCD_ADDR)]
+    pub(crate) vpcd: String,
+    /// Card profile: applet-1.7, applet-1.8, foreigner-1.7, foreigner-1.8, kids-1.7, kids-1.8.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "applet-1.8",
+        conflicts_with = "from"
+    )]
+    pub(crate) profile: String,
+    /// Serve a `beid dump` directory exactly as dumped (signing then uses test keys).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) from: Option<PathBuf>,
+    /// The cardholder PIN, 4 to 12 digits (default: 1234).
+    #[arg(long, value_name = "PIN")]
+    pub(crate) pin: Option<String>,
+    /// A content fault (repeatable; not with --from).
+    #[arg(long, value_name = "FAULT", conflicts_with = "from")]
+    pub(crate) fault: Vec<SimFault>,
+    /// Write the test root CA certificate (PEM) of the card's PKI to FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "from")]
+    pub(crate) export_root: Option<PathBuf>,
+    /// Log every APDU (PIN data masked) to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE|-")]
+    pub(crate) apdu_log: Option<String>,
+    /// Exit when the first vpcd connection ends instead of reconnecting.
+    #[arg(long)]
+    pub(crate) once: bool,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,10 @@ pub(crate) enum SourceKind {
     Reader(String),
     /// The embedded simulator; its test PKI's root may be trusted (never for a real card).
     Simulator { profile: Profile, root_der: Vec<u8> },
+    /// The embedded simulator serving a dump directory (`--sim-from DIR`): the dumped card's
+    /// files, the simulator's test keys. Its files come from a real card, so no test root is
+    /// trusted implicitly.
+    Replica { dir: String },
 }
 
 impl SourceKind {
@@ -29,6 +33,7 @@ impl SourceKind {
             SourceKind::Simulator { profile, .. } => {
                 format!("embedded simulator, profile {profile}")
             }
+            SourceKind::Replica { dir } => format!("embedded simulator, replica of {dir}"),
         }
     }
 
@@ -38,7 +43,16 @@ impl SourceKind {
             SourceKind::Simulator { profile, .. } => {
                 serde_json::json!({ "kind": "simulator", "profile": profile.name() })
             }
+            SourceKind::Replica { dir } => {
+                serde_json::json!({ "kind": "replica", "dump": dir })
+            }
         }
+    }
+
+    /// True when the card is the embedded simulator (a profile or a replica): its keys are
+    /// test keys.
+    pub(crate) fn is_simulated(&self) -> bool {
+        !matches!(self, SourceKind::Reader(_))
     }
 }
 
@@ -57,7 +71,7 @@ pub(crate) fn is_no_card(e: &TransportError) -> bool {
 /// Open the card the options name. With `fallback`, a missing PC/SC card (no service, no
 /// reader, no Belgian card) gives the simulator instead, and stderr says so.
 pub(crate) fn open(g: &Global, fallback: bool) -> Result<Source> {
-    if g.sim.is_none() {
+    if g.sim.is_none() && g.sim_from.is_none() {
         match reader(g) {
             Ok(s) => return Ok(s),
             Err(e) if fallback && g.reader.is_none() && is_no_card(&e) => {
@@ -101,6 +115,22 @@ fn reader(_: &Global) -> std::result::Result<Source, TransportError> {
 }
 
 fn simulator(g: &Global) -> Result<Source> {
+    if let Some(dir) = &g.sim_from {
+        let raw = beid_simulator::replica::load_dump(dir)
+            .map_err(|e| Failure::new(Exit::Input, e.to_string()))?;
+        let pin = g.sim_pin.as_deref().unwrap_or("1234");
+        let mut image = beid_simulator::CardImage::from_raw(&raw, pin)
+            .map_err(|e| Failure::new(Exit::Input, e.to_string()))?;
+        if let Some(tries) = g.sim_tries {
+            image.pin_tries_left = tries.min(3);
+        }
+        return Ok(Source {
+            transport: Box::new(beid_simulator::VirtualCard::from_image(image)),
+            kind: SourceKind::Replica {
+                dir: dir.display().to_string(),
+            },
+        });
+    }
     let name = g.sim.as_deref().unwrap_or("applet-1.8");
     let profile = Profile::from_name(name)?;
     let mut builder = profile.builder();

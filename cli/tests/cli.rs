@@ -607,3 +607,90 @@ fn diagnose_and_no_reader() {
         assert_eq!(r.code, 4, "{a:?}: {}", r.stderr);
     }
 }
+
+fn without_source(mut v: Value) -> Value {
+    v.as_object_mut().unwrap().remove("source");
+    v
+}
+
+#[test]
+fn dump_then_replica_reads_identically() {
+    for profile in ["applet-1.7", "applet-1.8", "kids-1.8"] {
+        let dir = temp_dir("replica");
+        let sim = format!("--sim={profile}");
+        let r = beid(
+            &[
+                "dump",
+                &sim,
+                "--show-national-number",
+                dir.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let original = beid(&["read", &sim, "--json"], None);
+        let replica = beid(
+            &["read", "--sim-from", dir.to_str().unwrap(), "--json"],
+            None,
+        );
+        assert_eq!(replica.code, 0, "{}", replica.stderr);
+        assert_eq!(replica.json()["source"]["kind"], "replica");
+        assert_eq!(
+            without_source(original.json()),
+            without_source(replica.json()),
+            "{profile}"
+        );
+
+        // The replica's file signatures and chains verify under the dumped root. A dump of a
+        // simulated card even passes the chip challenge (its chip key is the same test key);
+        // a real card's replica fails that one check.
+        let root = dir.join("cert_root.bin");
+        let v = beid(
+            &[
+                "verify",
+                "--sim-from",
+                dir.to_str().unwrap(),
+                "--trust-root",
+                root.to_str().unwrap(),
+                "--json",
+            ],
+            None,
+        );
+        let report = v.json();
+        assert_eq!(v.code, 0, "{profile}: {report}");
+        assert_eq!(report["verified"], true, "{profile}: {report}");
+        // Without the dumped root the Belgian roots are trusted, never the simulator's.
+        let v = beid(&["verify", "--sim-from", dir.to_str().unwrap()], None);
+        assert_eq!(v.code, 1);
+        assert!(!v.stdout.contains("Trusting the simulator's test root"));
+    }
+
+    // Errors: a missing directory, an unknown file, a malformed card data file.
+    let missing = beid(&["read", "--sim-from", "/nonexistent/dump"], None);
+    assert_eq!(missing.code, 3, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("card_data.bin"),
+        "{}",
+        missing.stderr
+    );
+    let dir = temp_dir("replica-bad");
+    let r = beid(&["dump", "--sim", dir.to_str().unwrap()], None);
+    assert_eq!(r.code, 0);
+    std::fs::write(dir.join("mystery.bin"), b"x").unwrap();
+    let unknown = beid(&["read", "--sim-from", dir.to_str().unwrap()], None);
+    assert_eq!(unknown.code, 3);
+    assert!(unknown.stderr.contains("mystery.bin"), "{}", unknown.stderr);
+    std::fs::remove_file(dir.join("mystery.bin")).unwrap();
+    std::fs::write(dir.join("card_data.bin"), b"short").unwrap();
+    let bad = beid(&["read", "--sim-from", dir.to_str().unwrap()], None);
+    assert_eq!(bad.code, 3);
+    assert!(bad.stderr.contains("GET CARD DATA"), "{}", bad.stderr);
+    // Simulator options without a simulator, sim options that conflict.
+    assert_eq!(beid(&["read", "--sim-pin", "1234"], None).code, 2);
+    assert_eq!(
+        beid(&["sim", "--from", "x", "--profile", "applet-1.7"], None).code,
+        2
+    );
+    assert_eq!(beid(&["sim", "--pin", "12"], None).code, 2);
+    scan_outputs();
+}

@@ -8,7 +8,9 @@
 //! checked against the ATR when the ATR is one of the known Belgian ATRs (spec §1.1).
 //!
 //! What a replica cannot copy is the private keys: they never leave a real card. It signs with
-//! the simulator's fixed **test keys** of its generation ([`crate::keys::test_key`]), so
+//! the simulator's fixed **test keys** of its generation ([`crate::keys::test_key`]). For a
+//! dump of a simulated card those are the very keys it had, and everything verifies; for a real
+//! card's dump
 //! - signatures by the authentication / non-repudiation key do not verify under the dumped
 //!   holder certificates;
 //! - on applet 1.8 the chip challenge (INTERNAL AUTHENTICATE, spec §7.5) does not verify under
