@@ -40,6 +40,7 @@ pub(crate) fn run(cli: &Cli) -> Result<Exit> {
         Command::Parse { file, kind } => parse(file, *kind, g.show_national_number),
         Command::Diagnose => diagnose(g),
         Command::Sim(args) => crate::sim::sim(args),
+        Command::Watch(args) => crate::watch::watch(g, args),
     }
 }
 

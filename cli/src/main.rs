@@ -19,6 +19,7 @@ mod json;
 mod sim;
 mod source;
 mod time;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -185,6 +186,19 @@ pub(crate) enum Command {
     /// Serve a virtual card to PC/SC applications through vsmartcard's vpcd (until SIGINT or
     /// SIGTERM).
     Sim(SimArgs),
+    /// Follow readers and cards: insertion and removal events, and a read of every Belgian
+    /// card inserted (until SIGINT / SIGTERM).
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// Exit after printing this many events.
+    #[arg(long, value_name = "N")]
+    pub(crate) events: Option<u64>,
+    /// Exit after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) timeout: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +232,10 @@ pub(crate) struct SimArgs {
     /// Exit when the first vpcd connection ends instead of reconnecting.
     #[arg(long)]
     pub(crate) once: bool,
+    /// Answer as slowly as a real card behind a CCID reader (about 4 ms per APDU plus 0.1 ms
+    /// per byte: a full read takes seconds), e.g. to pull the card in the middle of a read.
+    #[arg(long)]
+    pub(crate) real_card_latency: bool,
 }
 
 #[derive(Debug, Args)]

@@ -23,8 +23,8 @@ fn build(args: &SimArgs) -> Result<(VirtualCard, String)> {
             .map_err(|e| Failure::new(Exit::Input, e.to_string()))?;
         eprintln!(
             "beid sim: serving the {} files of {} exactly as dumped ({}); signatures and the \
-             chip challenge use the simulator's TEST keys and do not verify under the dumped \
-             certificates{}",
+             chip challenge use the simulator's TEST keys and verify under the dumped \
+             certificates only if the dump came from the simulator{}",
             image.files.len(),
             dir.display(),
             image.generation,
@@ -62,7 +62,11 @@ pub(crate) fn sim(args: &SimArgs) -> Result<Exit> {
         beid::Pin::new(pin)
             .map_err(|e| Failure::new(Exit::Usage, format!("invalid --pin: {e}")))?;
     }
-    let (card, what) = build(args)?;
+    let (mut card, what) = build(args)?;
+    if args.real_card_latency {
+        card.faults_mut()
+            .latency(beid_simulator::Latency::real_card());
+    }
     if let Some(path) = &args.export_root {
         let family = KeyFamily::for_generation(card.generation()).unwrap_or(KeyFamily::Ec);
         let pem = TestPki::standard(family)?.root_certificate_pem()?;

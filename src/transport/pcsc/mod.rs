@@ -9,12 +9,17 @@
 //!
 //! Dropping a [`PcscTransport`] disconnects with `SCARD_LEAVE_CARD`, so other applications'
 //! sessions are not reset (a known pitfall of `pcsc::Card`'s own `Drop`, which resets).
+//!
+//! [`Watcher`] reports reader and card events (insertion, removal, readers plugged in later).
 
 use std::ffi::CString;
 use std::sync::mpsc;
 use std::thread;
 
 use zeroize::{Zeroize, Zeroizing};
+
+mod watch;
+pub use watch::{WatchCanceller, WatchEvent, Watcher};
 
 use super::{Transport, TransportResult};
 use crate::error::{TransportError, TransportFailure};
@@ -134,9 +139,27 @@ impl PcscTransport {
         let ctx = pcsc::Context::establish(pcsc::Scope::User).map_err(map_error)?;
         let name = CString::new(reader)
             .map_err(|e| TransportError::failure(TransportFailure::ReaderUnavailable, e))?;
-        let card = ctx
-            .connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::T0)
-            .map_err(map_error)?;
+        let card = match ctx.connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::T0) {
+            Ok(card) => card,
+            // A card pulled while connecting can surface as a protocol error: say removed.
+            Err(e @ (pcsc::Error::ProtoMismatch | pcsc::Error::UnsupportedCard)) => {
+                let gone = (0..4).any(|_| {
+                    let gone = readers()
+                        .map(|all| all.iter().any(|r| r.name == reader && !r.card_present))
+                        .unwrap_or(false);
+                    if !gone {
+                        thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    gone
+                });
+                return Err(if gone {
+                    TransportError::CardRemoved
+                } else {
+                    map_error(e)
+                });
+            }
+            Err(e) => return Err(map_error(e)),
+        };
         let atr = card_atr(&card)?;
         let (req_tx, req_rx) = mpsc::channel();
         let (rep_tx, rep_rx) = mpsc::channel();
@@ -213,7 +236,61 @@ fn transmit(card: &pcsc::Card, cmd: &[u8]) -> Result<Vec<u8>> {
         .map_err(map_error);
     // The stack buffer may hold response data; never leave it behind.
     buf.zeroize();
-    r
+    match r {
+        // After a card is pulled, some drivers report other errors first (pcsc-lite with vpcd:
+        // "not transacted"); a card that is no longer present is `CardRemoved`.
+        Err(e) => Err(classify(card, e)),
+        // Some reader drivers (vpcd among them) answer a card that has just gone away with an
+        // empty response instead of an error; ask PC/SC whether the card is still there so the
+        // caller sees `CardRemoved`, not a protocol violation.
+        // The driver may take a moment to notice: ask for up to 250 ms. A reader that keeps
+        // answering nothing to a present card is a transport failure (never a valid R-APDU).
+        Ok(data) if data.len() < 2 => {
+            for _ in 0..5 {
+                match card.status2_owned() {
+                    Err(e) => return Err(map_error(e)),
+                    Ok(s) if !s.status().contains(pcsc::Status::PRESENT) => {
+                        return Err(TransportError::CardRemoved);
+                    }
+                    Ok(_) => thread::sleep(std::time::Duration::from_millis(50)),
+                }
+            }
+            Err(TransportError::failure(
+                TransportFailure::Protocol,
+                EmptyResponse(data.len()),
+            ))
+        }
+        other => other,
+    }
+}
+
+/// The reader returned fewer than the two status bytes every R-APDU ends with.
+#[derive(Debug, thiserror::Error)]
+#[error("the reader returned {0} bytes, no status word")]
+struct EmptyResponse(usize);
+
+/// An error seen while talking to `card`: `CardRemoved` when the card is no longer present
+/// (drivers report a pulled card in several ways: pcsc-lite with vpcd says "not transacted" or
+/// "protocol mismatch" before "removed"), the error itself otherwise.
+fn classify(card: &pcsc::Card, e: TransportError) -> TransportError {
+    if matches!(e, TransportError::CardRemoved | TransportError::CardReset) {
+        return e;
+    }
+    // The service may need a moment to notice the removal: look for up to 200 ms (only on
+    // this error path).
+    for _ in 0..4 {
+        match card.status2_owned() {
+            Err(pcsc::Error::RemovedCard) | Err(pcsc::Error::NoSmartcard) => {
+                return TransportError::CardRemoved;
+            }
+            Ok(s) if !s.status().contains(pcsc::Status::PRESENT) => {
+                return TransportError::CardRemoved;
+            }
+            Err(_) => return e,
+            Ok(_) => thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    e
 }
 
 fn reconnect(card: &mut pcsc::Card) -> Result<Vec<u8>> {
@@ -222,7 +299,8 @@ fn reconnect(card: &mut pcsc::Card) -> Result<Vec<u8>> {
         pcsc::Protocols::T0,
         pcsc::Disposition::ResetCard,
     )
-    .map_err(map_error)?;
+    .map_err(map_error)
+    .map_err(|e| classify(card, e))?;
     card_atr(card)
 }
 
@@ -233,7 +311,7 @@ fn worker(mut card: pcsc::Card, requests: mpsc::Receiver<Request>, replies: mpsc
             Request::End => Ok((Vec::new(), None)),
             Request::Reset => reconnect(&mut card).map(|atr| (Vec::new(), Some(atr))),
             Request::Begin => match card.transaction2() {
-                Err((_, e)) => Err(map_error(e)),
+                Err((card, e)) => Err(classify(card, map_error(e))),
                 Ok(mut tx) => {
                     if replies.send(Ok((Vec::new(), None))).is_err() {
                         return;
@@ -258,6 +336,7 @@ fn worker(mut card: pcsc::Card, requests: mpsc::Receiver<Request>, replies: mpsc
                                     pcsc::Disposition::ResetCard,
                                 )
                                 .map_err(map_error)
+                                .map_err(|e| classify(&tx, e))
                                 .and_then(|()| card_atr(&tx))
                                 .map(|atr| (Vec::new(), Some(atr))),
                             Request::End => break,
@@ -273,7 +352,7 @@ fn worker(mut card: pcsc::Card, requests: mpsc::Receiver<Request>, replies: mpsc
                     }
                     match ended {
                         Ok(()) => Ok((Vec::new(), None)),
-                        Err((_, e)) => Err(map_error(e)),
+                        Err((tx, e)) => Err(classify(&tx, map_error(e))),
                     }
                 }
             },
