@@ -6,7 +6,7 @@
 # because it needs system services; `.ci/run` calls it when this file is executable.
 #
 # What it does (every wait is bounded, the whole run takes well under a minute):
-#   1. builds `beid-sim` and the `read_card` example in release mode;
+#   1. builds `beid-sim`, the `beid` CLI and the `read_card` example in release mode;
 #   2. starts its own `pcscd --foreground` in the background (PID recorded, stopped by PID on
 #      exit). A pcscd that is already running owns the vpcd ports (35963/35964), so:
 #        - with CI=true the script stops it first, by its PID (and stops a systemd
@@ -27,7 +27,13 @@
 #            see the comment at that check); the PIN block never appears in the APDU log;
 #      once (on the first profile) it restarts pcscd and checks the card comes back; finally it
 #      stops beid-sim with SIGTERM and checks that it exits with status 0.
-#   4. prints PASS/FAIL/SKIP per check and a summary `N passed, M failed, K skipped`; exits 1 if
+#   4. the `beid` CLI over PC/SC: `beid sim` serves an applet-1.8 card; `beid readers`, `beid
+#      --reader … read --json`, `verify --trust-root` (the exported test root) and `dump` read it
+#      through pcscd; `beid sim --from DUMP` serves the dump and `read --json` gives the same
+#      JSON (apart from "source"). Then `beid --json watch` follows both vpcd readers (ports
+#      35963 and 35964): card_inserted + card_read in each, card_removed in each, and a card with
+#      real-card latency pulled mid-read gives read_failed then card_removed;
+#   5. prints PASS/FAIL/SKIP per check and a summary `N passed, M failed, K skipped`; exits 1 if
 #      anything failed. Logs (pcscd, beid-sim, APDU logs, tool output) are kept in a temporary
 #      directory when something failed (its path is printed), removed otherwise; set
 #      E2E_KEEP=1 to keep them always.
@@ -153,12 +159,14 @@ note "OpenSC $(opensc-tool --info 2>/dev/null | sed -n 's/^OpenSC \([0-9.]*\).*/
 
 echo "== e2e: build (release)"
 cargo build --quiet --release -p beid-simulator --bin beid-sim
-cargo build --quiet --release --features pcsc --example read_card
+cargo build --quiet --release --features pcsc --example read_card --example watch
+cargo build --quiet --release -p beid-cli --bin beid
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
   sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 SIM_BIN="$TARGET_DIR/release/beid-sim"
 READ_CARD="$TARGET_DIR/release/examples/read_card"
-[ -x "$SIM_BIN" ] && [ -x "$READ_CARD" ] || die "built binaries not found under $TARGET_DIR/release"
+BEID="$TARGET_DIR/release/beid"
+[ -x "$SIM_BIN" ] && [ -x "$READ_CARD" ] && [ -x "$BEID" ] || die "built binaries not found under $TARGET_DIR/release"
 
 echo "== e2e: pcscd"
 if pids=$(pgrep -x pcscd); then
@@ -500,6 +508,181 @@ check_profile() {
 for profile in "${PROFILES[@]}"; do
   check_profile "$profile"
 done
+
+# ---------------------------------------------------------------------------------------------
+# The `beid` CLI over PC/SC: `beid sim` serves a card, `beid read/verify/dump` read it through
+# pcscd, `beid sim --from DUMP` serves the dump, and the replica reads identically (spec §5–§7).
+READER2="Virtual PCD 00 01"
+VPCD_ADDR2="127.0.0.1:35964"
+
+# `start_beid_sim LOG ADDR ARGS...`: `beid sim` in the background, PID in SIM_PID.
+start_beid_sim() {
+  local log=$1 addr=$2
+  shift 2
+  "$BEID" sim --vpcd "$addr" "$@" >"$log" 2>&1 &
+  SIM_PID=$!
+}
+
+# `json_without_source FILE`: the JSON object in FILE without its "source" member, canonical.
+json_without_source() {
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d.pop("source",None); print(json.dumps(d,sort_keys=True))' "$1"
+}
+
+check_cli() {
+  local D="$TMP/cli" tag="[beid]" st
+  mkdir -p "$D"
+  echo "== e2e: beid CLI: sim → read/verify/dump → sim --from DUMP"
+  start_beid_sim "$D/sim.log" "$VPCD_ADDR" --profile applet-1.8 --pin "$PIN" --export-root "$D/root.pem"
+  if ! wait_until "$WAIT_S" card_present; then
+    fail "$tag beid sim: card not present in \"$READER\" within ${WAIT_S}s"
+    show "$D/sim.log"
+    stop_pid "$SIM_PID"; SIM_PID=""
+    return 0
+  fi
+  pass "$tag beid sim (PID $SIM_PID): card present in \"$READER\""
+  if run cli.readers "$BEID" readers && grep -F "$READER" "$TMP/cli.readers.out" | grep -q "1.8"; then
+    pass "$tag beid readers: \"$READER\" holds a Belgian eID, applet 1.8"
+  else
+    fail "$tag beid readers does not show the 1.8 card in \"$READER\""
+    show "$TMP/cli.readers.out"
+  fi
+  st=0
+  timeout "$TOOL_S" "$BEID" --reader "$READER" read --json >"$D/read.json" 2>"$D/read.err" || st=$?
+  if [ "$st" -eq 0 ] && json_without_source "$D/read.json" >"$D/read.canon" &&
+    grep -q '"source": {"kind": "pcsc"' <(python3 -c 'import json,sys; print(json.dumps({"source":json.load(open(sys.argv[1]))["source"]},sort_keys=True))' "$D/read.json"); then
+    pass "$tag beid --reader read --json through pcscd"
+  else
+    fail "$tag beid --reader read --json (exit status $st)"
+    show "$D/read.err"; show "$D/read.json"
+  fi
+  st=0
+  timeout "$TOOL_S" "$BEID" --reader "$READER" verify --trust-root "$D/root.pem" \
+    >"$D/verify.out" 2>&1 || st=$?
+  if [ "$st" -eq 0 ]; then
+    pass "$tag beid verify --trust-root (exported test root): all required checks pass"
+  else
+    fail "$tag beid verify --trust-root exited with $st"
+    show "$D/verify.out" 30
+  fi
+  if run cli.dump "$BEID" --reader "$READER" dump "$D/dump" --show-national-number &&
+    [ -s "$D/dump/atr.bin" ] && [ -s "$D/dump/card_data.bin" ]; then
+    pass "$tag beid dump: $(ls "$D/dump" | wc -l) files"
+  else
+    fail "$tag beid dump"
+    show "$TMP/cli.dump.out"; ls "$D/dump" 2>/dev/null | sed 's/^/      | /'
+  fi
+  stop_pid "$SIM_PID"; SIM_PID=""
+  wait_until "$WAIT_S" card_absent || fail "$tag card still present after stopping beid sim"
+
+  start_beid_sim "$D/replica.log" "$VPCD_ADDR" --from "$D/dump" --pin "$PIN"
+  if wait_until "$WAIT_S" card_present; then
+    st=0
+    timeout "$TOOL_S" "$BEID" --reader "$READER" read --json >"$D/replica.json" 2>"$D/replica.err" || st=$?
+    if [ "$st" -eq 0 ] && json_without_source "$D/replica.json" >"$D/replica.canon" &&
+      cmp -s "$D/read.canon" "$D/replica.canon"; then
+      pass "$tag beid sim --from DUMP: replica reads identically over PC/SC ($(wc -c <"$D/read.canon") bytes of JSON)"
+    else
+      fail "$tag replica read differs from the original (exit status $st)"
+      show "$D/replica.err"
+      diff <(tr ',' '\n' <"$D/read.canon") <(tr ',' '\n' <"$D/replica.canon") | head -n 20 | sed 's/^/      | /' || true
+    fi
+  else
+    fail "$tag beid sim --from DUMP: card not present within ${WAIT_S}s"
+    show "$D/replica.log"
+  fi
+  stop_pid "$SIM_PID"; SIM_PID=""
+  wait_until "$WAIT_S" card_absent || true
+}
+
+# `events FILE NAME READER`: how many NAME events for READER the watch log FILE holds.
+events() {
+  python3 -c '
+import json,sys
+n=0
+for line in open(sys.argv[1]):
+    try: e=json.loads(line)
+    except ValueError: continue
+    if e.get("event")==sys.argv[2] and e.get("reader")==sys.argv[3]: n+=1
+print(n)' "$1" "$2" "$3"
+}
+events_at_least() { [ "$(events "$1" "$2" "$3")" -ge "$4" ]; }
+
+check_watch() {
+  local D="$TMP/watch" tag="[beid watch]" W WPID A B
+  mkdir -p "$D"
+  W="$D/events.jsonl"
+  echo "== e2e: beid watch: two readers, insert/remove, card pulled mid-read"
+  timeout 120 "$BEID" --json watch >"$W" 2>"$D/watch.err" &
+  WPID=$!
+  if wait_until "$WAIT_S" events_at_least "$W" reader_added "$READER" 1 &&
+    events_at_least "$W" reader_added "$READER2" 1; then
+    pass "$tag reader_added for \"$READER\" and \"$READER2\""
+  else
+    fail "$tag no reader_added events for both vpcd readers"
+    show "$W"; show "$D/watch.err"
+  fi
+  start_beid_sim "$D/a.log" "$VPCD_ADDR" --profile applet-1.7
+  A=$SIM_PID
+  start_beid_sim "$D/b.log" "$VPCD_ADDR2" --profile applet-1.8
+  B=$SIM_PID
+  SIM_PID=""
+  if wait_until "$WAIT_S" events_at_least "$W" card_read "$READER" 1 &&
+    wait_until "$WAIT_S" events_at_least "$W" card_read "$READER2" 1; then
+    pass "$tag card_inserted + card_read in both readers"
+  else
+    fail "$tag card_read missing for a reader"
+    show "$W"
+  fi
+  stop_pid "$A"; stop_pid "$B"
+  if wait_until "$WAIT_S" events_at_least "$W" card_removed "$READER" 1 &&
+    wait_until "$WAIT_S" events_at_least "$W" card_removed "$READER2" 1; then
+    pass "$tag card_removed in both readers"
+  else
+    fail "$tag card_removed missing for a reader"
+    show "$W"
+  fi
+  # A card with real-card timing (spec §13: seconds for a full read), pulled during the read.
+  local inserted
+  inserted=$(events "$W" card_inserted "$READER")
+  start_beid_sim "$D/slow.log" "$VPCD_ADDR" --profile applet-1.8 --real-card-latency
+  if wait_until "$WAIT_S" events_at_least "$W" card_inserted "$READER" $((inserted + 1)); then
+    sleep 0.7
+    stop_pid "$SIM_PID"; SIM_PID=""
+    if wait_until "$WAIT_S" events_at_least "$W" card_removed "$READER" 2 &&
+      events_at_least "$W" read_failed "$READER" 1 &&
+      [ "$(events "$W" card_read "$READER")" -eq 1 ]; then
+      pass "$tag card pulled mid-read: read_failed then card_removed, no hang"
+    else
+      fail "$tag card pulled mid-read: expected read_failed + card_removed"
+      show "$W"
+    fi
+  else
+    fail "$tag slow card not inserted"
+    stop_pid "$SIM_PID"; SIM_PID=""
+  fi
+  if alive "$WPID"; then
+    pass "$tag watcher still running after every event"
+  else
+    fail "$tag watcher exited early"
+    show "$D/watch.err"
+  fi
+  stop_pid "$WPID"
+}
+
+check_cli
+check_watch
+
+# The `watch` example (library Watcher API): both vpcd readers, then a card and its read.
+start_beid_sim "$TMP/watch-example-sim.log" "$VPCD_ADDR2" --profile applet-1.7
+if run watch-example timeout 30 "$TARGET_DIR/release/examples/watch" --events 3 --timeout 25 &&
+  [ "$(grep -c '^reader added' "$TMP/watch-example.out")" -eq 2 ] &&
+  grep -q "^card read *$READER2: " "$TMP/watch-example.out"; then
+  pass "[example watch] 2 readers added, card inserted and read in \"$READER2\""
+else
+  fail "[example watch] expected 2 readers and a card read"
+  show "$TMP/watch-example.out"
+fi
+stop_pid "$SIM_PID"; SIM_PID=""
 
 echo "== e2e: done in $((SECONDS - T_START))s"
 echo "$PASS passed, $FAIL failed, $SKIP skipped"

@@ -47,7 +47,7 @@ pub(crate) fn run(cli: &Cli) -> Result<Exit> {
 pub(crate) fn print_json(v: &Value) -> Result<()> {
     let text = serde_json::to_string_pretty(v)
         .map_err(|e| Failure::new(Exit::Card, format!("JSON: {e}")))?;
-    println!("{text}");
+    out!("{text}");
     Ok(())
 }
 
@@ -104,22 +104,29 @@ fn readers(g: &Global) -> Result<Exit> {
                         "card_present": r.card_present,
                         "atr": json::hex(&r.atr),
                         "belgian_eid": r.looks_like_beid(),
+                        "generation": beid::vocab::generation_of_atr(&r.atr).map(|g| g.to_string()),
                     })
                 })
                 .collect();
             print_json(&Value::from(v))?;
         } else if list.is_empty() {
-            println!("no readers");
+            out!("no readers");
         } else {
             for r in &list {
                 let card = if !r.card_present {
                     "no card".to_owned()
                 } else if r.looks_like_beid() {
-                    format!("Belgian eID, ATR {}", json::hex(&r.atr))
+                    match beid::vocab::generation_of_atr(&r.atr) {
+                        Some(generation) => format!(
+                            "Belgian eID, {generation} (by ATR), ATR {}",
+                            json::hex(&r.atr)
+                        ),
+                        None => format!("Belgian eID, ATR {}", json::hex(&r.atr)),
+                    }
                 } else {
                     format!("other card, ATR {}", json::hex(&r.atr))
                 };
-                println!("{}: {card}", r.name);
+                out!("{}: {card}", r.name);
             }
         }
         Ok(Exit::Ok)
@@ -157,12 +164,12 @@ fn read(g: &Global, photo: Option<&Path>) -> Result<Exit> {
         if let SourceKind::Simulator { .. } = kind {
             let trust = trust_store(&kind, &[])?;
             let report = verify::verify_live(&mut card, &contents, &trust, time::now())?;
-            println!();
-            println!("Verification (trusting the simulator's test root, never a real card's):");
+            out!();
+            out!("Verification (trusting the simulator's test root, never a real card's):");
             print_report_text(&report, &Policy::strict());
         } else {
-            println!();
-            println!("Run `beid verify` to check signatures, chains and the chip.");
+            out!();
+            out!("Run `beid verify` to check signatures, chains and the chip.");
         }
     }
     Ok(Exit::Ok)
@@ -177,50 +184,50 @@ fn shown<T: std::fmt::Display>(r: std::result::Result<T, beid::ParseError>) -> S
 
 fn print_contents(c: &CardContents, kind: &SourceKind, reveal: bool) {
     let id = c.identity();
-    println!("Source            : {}", kind.label());
-    println!(
+    out!("Source            : {}", kind.label());
+    out!(
         "Card              : {} (chip {})",
         c.generation(),
         json::hex(c.card_data().serial())
     );
-    println!(
+    out!(
         "Document          : {} no. {}",
         shown(id.document_type().map(|d| d.description())),
         shown(id.card_number().map(|n| n.formatted()))
     );
-    println!(
+    out!(
         "Valid             : {} – {}, issued in {}",
         shown(id.validity_begin()),
         shown(id.validity_end()),
         id.issuing_municipality()
     );
-    println!("Name              : {} {}", id.given_names(), id.surname());
+    out!("Name              : {} {}", id.given_names(), id.surname());
     match id.birth_date() {
-        Some(d) => println!("Born              : {} in {}", d.to_iso(), id.birth_place()),
-        None => println!(
+        Some(d) => out!("Born              : {} in {}", d.to_iso(), id.birth_place()),
+        None => out!(
             "Born              : \"{}\" in {}",
             id.birth_date_raw(),
             id.birth_place()
         ),
     }
-    println!(
+    out!(
         "Sex / nationality : {} / {}",
         shown(id.sex().map(|s| s.description())),
         id.nationality()
     );
     match (reveal, id.national_number()) {
-        (true, Ok(n)) => println!("National number   : {}", n.formatted_revealed()),
-        (false, Ok(n)) => println!("National number   : {n} (--show-national-number reveals it)"),
-        (_, Err(e)) => println!("National number   : <unreadable: {e}>"),
+        (true, Ok(n)) => out!("National number   : {}", n.formatted_revealed()),
+        (false, Ok(n)) => out!("National number   : {n} (--show-national-number reveals it)"),
+        (_, Err(e)) => out!("National number   : <unreadable: {e}>"),
     }
     let a = c.address();
-    println!(
+    out!(
         "Address           : {}, {} {}",
         a.street_and_number(),
         a.zip(),
         a.municipality()
     );
-    println!("Photo             : {} bytes JPEG", c.photo().jpeg().len());
+    out!("Photo             : {} bytes JPEG", c.photo().jpeg().len());
     for (label, cert) in [
         ("Authentication", c.authentication_certificate()),
         ("Non-repudiation", c.non_repudiation_certificate()),
@@ -229,13 +236,13 @@ fn print_contents(c: &CardContents, kind: &SourceKind, reveal: bool) {
         ("RRN", c.rrn_certificate()),
     ] {
         match cert {
-            Some(cert) => println!(
+            Some(cert) => out!(
                 "{label:<18}: {} ({}, valid until {})",
                 cert.subject_common_name().unwrap_or_default(),
                 cert.key_kind(),
                 time::iso(cert.not_after_unix())
             ),
-            None => println!("{label:<18}: absent"),
+            None => out!("{label:<18}: absent"),
         }
     }
 }
@@ -290,7 +297,7 @@ fn print_report_text(report: &VerificationReport, policy: &Policy) {
             Outcome::Passed => r.hash.map(|h| format!("{h:?}")).unwrap_or_default(),
             _ => r.reason(),
         };
-        println!(
+        out!(
             "  {:<4}  {:<34} {}",
             outcome_word(&r.outcome),
             r.check.to_string(),
@@ -298,13 +305,13 @@ fn print_report_text(report: &VerificationReport, policy: &Policy) {
         );
     }
     if let Some(root) = report.root() {
-        println!("  root: {} (SHA-256 {})", root.label, root.fingerprint);
+        out!("  root: {} (SHA-256 {})", root.label, root.fingerprint);
     }
     if report.satisfies(policy) {
-        println!("Result: every required check passed");
+        out!("Result: every required check passed");
     } else {
         let missing: Vec<String> = report.unsatisfied(policy).map(|c| c.to_string()).collect();
-        println!("Result: NOT VERIFIED ({})", missing.join(", "));
+        out!("Result: NOT VERIFIED ({})", missing.join(", "));
     }
 }
 
@@ -356,17 +363,17 @@ fn verify_cmd(g: &Global, args: &VerifyArgs) -> Result<Exit> {
         }
         print_json(&v)?;
     } else {
-        println!("Source: {}", kind.label());
+        out!("Source: {}", kind.label());
         if simulated {
-            println!("Trusting the simulator's test root (only ever for the simulator)");
+            out!("Trusting the simulator's test root (only ever for the simulator)");
         }
         if let SourceKind::Replica { .. } = kind {
-            println!(
+            out!(
                 "Replica of a dump: its chip key is a simulator test key, so the chip challenge \
                  cannot verify under the dumped EF(PuK#1)"
             );
         }
-        println!("At:     {}", time::iso(at));
+        out!("At:     {}", time::iso(at));
         print_report_text(&report, &policy);
     }
     Ok(if report.satisfies(&policy) {
@@ -470,12 +477,12 @@ fn pin(g: &Global, action: &PinAction) -> Result<Exit> {
                 }))?;
             } else {
                 match status {
-                    PinStatus::Blocked => println!("PIN blocked"),
-                    PinStatus::Verified => println!("PIN verified in this card session"),
+                    PinStatus::Blocked => out!("PIN blocked"),
+                    PinStatus::Verified => out!("PIN verified in this card session"),
                     _ => match tries {
-                        Some(1) => println!("1 try left (a wrong PIN blocks the card)"),
-                        Some(n) => println!("{n} tries left"),
-                        None => println!("PIN state unknown"),
+                        Some(1) => out!("1 try left (a wrong PIN blocks the card)"),
+                        Some(n) => out!("{n} tries left"),
+                        None => out!("PIN state unknown"),
                     },
                 }
             }
@@ -485,7 +492,7 @@ fn pin(g: &Global, action: &PinAction) -> Result<Exit> {
             before_verify(&mut session)?;
             let pin = reader.read("PIN: ")?;
             pin_outcome(session.verify_pin(&pin)?)?;
-            println!("PIN verified");
+            out!("PIN verified");
         }
         PinAction::Change { pin_stdin } => {
             let reader = PinReader { stdin: *pin_stdin };
@@ -502,7 +509,7 @@ fn pin(g: &Global, action: &PinAction) -> Result<Exit> {
                 }
             }
             pin_outcome(session.change_pin(&current, &new)?)?;
-            println!("PIN changed");
+            out!("PIN changed");
         }
     }
     Ok(Exit::Ok)

@@ -122,7 +122,7 @@ pub(crate) fn dump(g: &Global, dir: &Path) -> Result<Exit> {
     if g.json {
         print_json(&manifest)?;
     } else {
-        println!(
+        out!(
             "{} files from {} written to {}{}",
             raw.files.len(),
             kind.label(),

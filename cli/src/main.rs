@@ -13,6 +13,33 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// `println!` for command output: a closed pipe (`beid read --json | head`) ends the program
+/// quietly instead of panicking.
+macro_rules! out {
+    () => {
+        $crate::write_out(format_args!(""))
+    };
+    ($($t:tt)*) => {
+        $crate::write_out(format_args!($($t)*))
+    };
+}
+
+/// Write one line of output to stdout; exit quietly when the reader of the pipe has gone.
+pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_fmt(args)
+        .and_then(|()| stdout.write_all(b"\n"))
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("beid: cannot write output: {e}");
+        std::process::exit(1);
+    }
+}
+
 mod commands;
 mod dump;
 mod json;

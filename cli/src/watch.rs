@@ -26,9 +26,9 @@ impl Printer<'_> {
     /// Print one event; true when the event limit is reached.
     fn emit(&mut self, v: Value, text: String) -> bool {
         if self.g.json {
-            println!("{v}");
+            out!("{v}");
         } else {
-            println!("{text}");
+            out!("{text}");
         }
         let _ = std::io::stdout().flush();
         self.printed += 1;

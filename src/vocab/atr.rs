@@ -1,6 +1,8 @@
 //! Answers to reset of the Belgian eID generations and how middleware recognises them
 //! (spec §1.1, §1.2).
 
+use super::Generation;
+
 /// The ATR of applet 1.8 cards (spec §1.1).
 pub const ATR_APPLET_18: [u8; 20] = [
     0x3B, 0x7F, 0x96, 0x00, 0x00, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x01, 0x20, 0x12, 0x0F,
@@ -44,9 +46,41 @@ pub fn is_beid_atr(atr: &[u8]) -> bool {
                 .all(|(a, (p, m))| a & m == *p))
 }
 
+/// The generation an ATR announces, before any command is sent (spec §1.1): the exact 1.8 ATR
+/// is [`Generation::Applet18`]; the shared 1.1/1.7 ATR is reported as
+/// [`Generation::Applet17`] (applet 1.1 cards answer with the same bytes: only GET CARD DATA,
+/// spec §9, tells them apart); the applet 1.0 and beta ATRs are [`Generation::V1`]; any other
+/// ATR, including other matches of the Windows mask, is `None`.
+pub fn generation_of_atr(atr: &[u8]) -> Option<Generation> {
+    if atr == ATR_APPLET_18 {
+        Some(Generation::Applet18)
+    } else if atr == ATR_APPLET_17 {
+        Some(Generation::Applet17)
+    } else if atr == ATR_APPLET_10 || atr == ATR_APPLET_BETA {
+        Some(Generation::V1)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generation_by_atr() {
+        assert_eq!(
+            generation_of_atr(&ATR_APPLET_18),
+            Some(Generation::Applet18)
+        );
+        assert_eq!(
+            generation_of_atr(&ATR_APPLET_17),
+            Some(Generation::Applet17)
+        );
+        assert_eq!(generation_of_atr(&ATR_APPLET_10), Some(Generation::V1));
+        assert_eq!(generation_of_atr(&ATR_APPLET_BETA), Some(Generation::V1));
+        assert_eq!(generation_of_atr(&ATR_APPLET_18[..19]), None);
+    }
 
     #[test]
     fn atr_masks() {

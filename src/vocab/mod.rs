@@ -15,7 +15,9 @@ mod status;
 
 pub use aid::{BELPIC_APPLET_AID, ID_DF_AID, PKCS15_AID};
 pub use algorithm::{EcdsaAlgorithm, HashAlgorithm, RsaAlgorithm, SignatureAlgorithm};
-pub use atr::{ATR_APPLET_10, ATR_APPLET_17, ATR_APPLET_18, ATR_APPLET_BETA, is_beid_atr};
+pub use atr::{
+    ATR_APPLET_10, ATR_APPLET_17, ATR_APPLET_18, ATR_APPLET_BETA, generation_of_atr, is_beid_atr,
+};
 pub use command_kind::CommandKind;
 pub use file_id::{FileId, PathBytes};
 pub use generation::Generation;
