@@ -694,3 +694,118 @@ fn dump_then_replica_reads_identically() {
     assert_eq!(beid(&["sim", "--pin", "12"], None).code, 2);
     scan_outputs();
 }
+
+#[test]
+fn watch_with_the_simulator_prints_insertion_then_read() {
+    let r = beid(
+        &["watch", "--sim=applet-1.7", "--json", "--events", "2"],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert_eq!(lines[0]["event"], "card_inserted");
+    assert_eq!(lines[0]["atr"], "3B9813400AA503010101AD1311");
+    assert_eq!(lines[0]["belgian"], true);
+    assert_eq!(lines[1]["event"], "card_read");
+    assert_eq!(lines[1]["reader"], lines[0]["reader"]);
+    let card = &lines[1]["card"];
+    assert_eq!(card["generation"], "applet 1.7");
+    assert_eq!(card["identity"]["national_number"], "**.**.**-***.**");
+    assert_eq!(card["source"]["kind"], "simulator");
+    // Text mode: one line per event.
+    let t = beid(&["watch", "--sim", "--events", "2"], None);
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    assert_eq!(t.stdout.lines().count(), 2, "{}", t.stdout);
+    assert!(t.stdout.contains("card read"), "{}", t.stdout);
+    scan_outputs();
+}
+
+/// One vpcd message: 2-byte big-endian length, then the bytes (vsmartcard's protocol).
+fn vpcd_exchange(s: &mut std::net::TcpStream, msg: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let len = u16::try_from(msg.len()).unwrap().to_be_bytes();
+    s.write_all(&len).unwrap();
+    s.write_all(msg).unwrap();
+    let mut len = [0u8; 2];
+    s.read_exact(&mut len).unwrap();
+    let mut answer = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    s.read_exact(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn sim_serves_vpcd_and_never_logs_the_pin() {
+    // The test plays vpcd: it listens, `beid sim --once` connects as the card.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let dir = temp_dir("sim");
+    let log = dir.join("apdus.txt");
+    let root = dir.join("root.pem");
+    let child = Command::new(env!("CARGO_BIN_EXE_beid"))
+        .args([
+            "sim",
+            "--vpcd",
+            &addr,
+            "--profile",
+            "applet-1.7",
+            "--pin",
+            "4711",
+            "--once",
+            "--apdu-log",
+            log.to_str().unwrap(),
+            "--export-root",
+            root.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (mut s, _) = listener.accept().unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    // Control byte 04: the ATR (spec §1.1: applet 1.7).
+    assert_eq!(
+        vpcd_exchange(&mut s, &[0x04]),
+        [
+            0x3B, 0x98, 0x13, 0x40, 0x0A, 0xA5, 0x03, 0x01, 0x01, 0x01, 0xAD, 0x13, 0x11
+        ]
+    );
+    // SELECT the Belpic applet, then VERIFY: a wrong PIN costs a try (63 C2), the right one
+    // (set with --pin) passes.
+    let select = [
+        0x00, 0xA4, 0x04, 0x0C, 0x0F, 0xA0, 0x00, 0x00, 0x00, 0x30, 0x29, 0x05, 0x70, 0x00, 0xAD,
+        0x13, 0x10, 0x01, 0x01, 0xFF,
+    ];
+    assert_eq!(vpcd_exchange(&mut s, &select), [0x90, 0x00]);
+    let verify = |pin: [u8; 2]| {
+        [
+            0x00, 0x20, 0x00, 0x01, 0x08, 0x24, pin[0], pin[1], 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        ]
+    };
+    assert_eq!(vpcd_exchange(&mut s, &verify([0x12, 0x34])), [0x63, 0xC2]);
+    assert_eq!(vpcd_exchange(&mut s, &verify([0x47, 0x11])), [0x90, 0x00]);
+    drop(s);
+    // --once: the end of the connection ends the program, with status 0.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let apdus = std::fs::read_to_string(&log).unwrap();
+    assert!(apdus.contains("> 0020000108FFFFFFFFFFFFFFFF"), "{apdus}");
+    for pin_block in ["241234", "244711"] {
+        assert!(
+            !apdus.contains(pin_block),
+            "PIN block in the APDU log: {apdus}"
+        );
+        assert!(!stderr.contains(pin_block));
+    }
+    assert!(
+        std::fs::read_to_string(&root)
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    );
+}
