@@ -57,6 +57,7 @@ const SW_LC_INCONSISTENT: StatusWord = Status::LcInconsistent.word();
 const SW_REFERENCE_NOT_FOUND: StatusWord = Status::ReferenceNotFound.word();
 const SW_WRONG_P1P2: StatusWord = Status::WrongParameters.word();
 const SW_INS_NOT_SUPPORTED: StatusWord = Status::InstructionNotSupported.word();
+const SW_FILE_NOT_ACTIVATED: StatusWord = Status::FileNotActivatedWarning.word();
 const SW_CLA_NOT_SUPPORTED: StatusWord = Status::ClassNotSupported.word();
 
 /// Longest short response (Le = `00`).
@@ -287,6 +288,21 @@ impl Applet {
         if !(self.selected || command == Ins::Select && apdu.p1 == 0x04) {
             return SW_INS_NOT_SUPPORTED;
         }
+        if !image.is_personalized() {
+            match command {
+                // Spec §9.2 byte 27, §10 `6D00`: a card that is not yet issued (life cycle
+                // `07`, SELECTABLE) answers the applet select, GET CARD DATA and the T=0 and
+                // session housekeeping commands; the PIN and key commands are not available
+                // in that life cycle.
+                Ins::Verify
+                | Ins::Change
+                | Ins::ResetRetryCounter
+                | Ins::Mse
+                | Ins::Pso
+                | Ins::InternalAuthenticate => return SW_INS_NOT_SUPPORTED,
+                _ => {}
+            }
+        }
         match command {
             Ins::Select => self.select(image, &apdu),
             Ins::ReadBinary => self.read_binary(image, faults, &apdu, out),
@@ -397,10 +413,7 @@ impl Applet {
                     return SW_LC_INCONSISTENT;
                 };
                 match self.fs.resolve_fid(u16::from_be_bytes([hi, lo]), exists) {
-                    Some(node) => {
-                        self.fs.enter(node);
-                        SW_OK
-                    }
+                    Some(node) => self.enter(image, node),
                     None => SW_FILE_NOT_FOUND,
                 }
             }
@@ -412,15 +425,34 @@ impl Applet {
                     return SW_LC_INCONSISTENT;
                 }
                 match FileSystem::resolve_path(apdu.data, exists) {
-                    Some(node) => {
-                        self.fs.enter(node);
-                        SW_OK
-                    }
+                    Some(node) => self.enter(image, node),
                     None => SW_FILE_NOT_FOUND,
                 }
             }
             _ => SW_INCORRECT_P1P2,
         }
+    }
+
+    /// Make a resolved node current. On a card that is not personalized (life cycle byte 27
+    /// ≠ `0F`, spec §9.2) the DFs can be entered but its EFs are not activated: SELECT answers
+    /// `62 83` on applet 1.7 and `69 85` on 1.8 (RM17 §6.3, RM18 §6.6, spec §3.1) and the EF
+    /// does not become current, so a following READ BINARY answers `69 86`.
+    ///
+    /// Open question (spec §15): whether a 1.7 card makes the EF current after its `62 83`
+    /// warning is not documented; not entering it keeps every reader on the failure path that
+    /// names the file, rather than reading a file the card calls inactive.
+    fn enter(&mut self, image: &CardImage, node: Node) -> StatusWord {
+        if let Node::Ef(_) = node {
+            if !image.is_personalized() {
+                return if image.generation.is_ec() {
+                    SW_CONDITIONS_NOT_SATISFIED
+                } else {
+                    SW_FILE_NOT_ACTIVATED
+                };
+            }
+        }
+        self.fs.enter(node);
+        SW_OK
     }
 
     fn read_binary(

@@ -33,6 +33,7 @@ use beid::files::{
     DocumentType, IdentityBuilder, IdentityTag, MonthLanguage, Sex, SpecialOrganisation,
     SpecialStatus, WorkPermit,
 };
+use beid::vocab::LifeCycle;
 use beid::{CardNumber, FileId, Generation, NationalNumber, Pin};
 
 use crate::content;
@@ -68,6 +69,7 @@ struct ContentFaults {
     cloned_chip: bool,
     wrong_rrn_key: bool,
     foreign_root: bool,
+    not_issued: bool,
 }
 
 /// Describes one virtual card; [`build_image`](Self::build_image) produces its [`CardImage`].
@@ -670,6 +672,18 @@ impl VirtualCardBuilder {
         ))
     }
 
+    /// A card that is not issued yet: GET CARD DATA byte 27 = `07` (SELECTABLE, spec §9.2),
+    /// as on cards ordered through a consulate before their activation. The applet answers its
+    /// select and GET CARD DATA; selecting any EF answers "file not activated" (`62 83` on
+    /// 1.7, `69 85` on 1.8, spec §3.1, §10) and VERIFY, CHANGE, MSE, PSO and INTERNAL
+    /// AUTHENTICATE answer `6D 00` ("not available in the current life cycle"). The files are
+    /// built as for an issued card, so an activated copy differs in byte 27 only.
+    #[must_use]
+    pub fn not_issued(mut self) -> Self {
+        self.faults.not_issued = true;
+        self
+    }
+
     /// Holder certificates that are not yet valid: from 1 January next year on (relative to
     /// the system clock).
     #[must_use]
@@ -1013,10 +1027,16 @@ impl VirtualCardBuilder {
             files.insert(FileId::BasicPublicKey, Arc::new(f));
         }
 
+        let mut card_data = content::card_data(generation, &serial);
+        if self.faults.not_issued {
+            if let Some(b) = card_data.get_mut(LifeCycle::OFFSET) {
+                *b = LifeCycle::Selectable.byte();
+            }
+        }
         Ok(CardImage {
             generation,
             atr: content::atr(generation),
-            card_data: content::card_data(generation, &serial),
+            card_data,
             files,
             pin,
             pin_tries_left: self.pin_tries_left,

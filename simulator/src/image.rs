@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use beid::vocab::LifeCycle;
 use beid::{FileId, Generation, Pin};
 
 use crate::keys::SigningKey;
@@ -42,6 +43,19 @@ pub struct CardKeys {
     /// Key `81` (basic key, INTERNAL AUTHENTICATE, spec §7.5, §8.11): EC P-384 on applet 1.8
     /// (its public part is EF(PuK#1)); RSA-2048 on applet 1.7 (public part not on the card).
     pub basic: Option<Arc<SigningKey>>,
+}
+
+impl CardImage {
+    /// The applet life cycle, GET CARD DATA byte 27 (spec §9.2).
+    pub fn life_cycle(&self) -> LifeCycle {
+        LifeCycle::from_byte(self.card_data.get(LifeCycle::OFFSET).copied().unwrap_or(0))
+    }
+
+    /// Whether the card is issued (life cycle `0F`); otherwise its EFs are not activated and
+    /// the PIN and key commands are not available (spec §3.1, §10).
+    pub fn is_personalized(&self) -> bool {
+        self.life_cycle().is_personalized()
+    }
 }
 
 impl core::fmt::Debug for CardImage {

@@ -29,7 +29,7 @@ use crate::apdu::{Command, Status};
 use crate::error::{Error, ProtocolViolation, Result};
 use crate::files::CardData;
 use crate::transport::{Channel, Exchange, ObserverPrivacy, Transport};
-use crate::vocab::{CommandKind, FileId, Generation};
+use crate::vocab::{CommandKind, FileId, Generation, LifeCycle};
 use read::{Shape, plan, subject_serial_numbers, typical_len};
 
 /// Progress of a multi-file read, reported after every READ BINARY.
@@ -131,7 +131,16 @@ impl<T: Transport> BeidCard<T> {
                 return Ok(CardData::parse(&data)?);
             }
         }
-        let data = ch.transmit_ok(&Command::get_card_data())?;
+        let data = ch
+            .transmit_ok(&Command::get_card_data())
+            .map_err(|e| match e {
+                // A card that refuses GET CARD DATA with `6D 00` is in a life cycle where the
+                // command is not available (spec §9.1: the minidriver retries on it): not issued.
+                Error::Card(crate::CardError::Status { command, sw }) => {
+                    Error::Card(crate::CardError::from_status(command, sw, None))
+                }
+                other => other,
+            })?;
         Ok(CardData::parse(&data)?)
     }
 
@@ -152,6 +161,27 @@ impl<T: Transport> BeidCard<T> {
     /// The applet generation.
     pub fn generation(&self) -> Generation {
         self.card_data.generation()
+    }
+
+    /// The applet life cycle read at open (GET CARD DATA byte 27, spec §9.2).
+    ///
+    /// Opening a card that is not issued yet (`07`) succeeds, because its card data is what
+    /// a support desk needs to see; the first command it refuses (a file SELECT, VERIFY,
+    /// MSE:SET, …) then fails with [`CardError::NotActivated`](crate::CardError::NotActivated)
+    /// rather than a bare status word. Check [`LifeCycle::is_personalized`] to refuse such a
+    /// card up front.
+    pub fn life_cycle(&self) -> LifeCycle {
+        self.card_data.life_cycle()
+    }
+
+    /// Reclassify a card's refusal given what this card's life cycle says (spec §3.1, §10).
+    pub(crate) fn refine(&self, e: Error) -> Error {
+        match e {
+            Error::Card(crate::CardError::Status { command, sw }) => Error::Card(
+                crate::CardError::from_status(command, sw, Some(self.life_cycle())),
+            ),
+            other => other,
+        }
     }
 
     /// The ATR, when the transport knows it.
@@ -199,10 +229,11 @@ impl<T: Transport> BeidCard<T> {
                 Ok(())
             }
             Status::FileNotFound => Err(Error::Card(crate::CardError::FileNotFound(file))),
-            _ => Err(Error::Card(crate::CardError::Status {
-                command: CommandKind::Select,
+            _ => Err(Error::Card(crate::CardError::from_status(
+                CommandKind::Select,
                 sw,
-            })),
+                Some(self.life_cycle()),
+            ))),
         }
     }
 

@@ -211,7 +211,7 @@ impl<'c, T: Transport> Session<'c, T> {
             &Command::verify(&pin.block()),
             &mut Zeroizing::new(Vec::new()),
         )?;
-        pin_outcome(sw, CommandKind::Verify)
+        pin_outcome(sw, CommandKind::Verify).map_err(|e| self.card.refine(e))
     }
 
     /// The PIN state without spending a try (spec §8.3, §9.2): on applet 1.8 GET CARD DATA
@@ -219,6 +219,11 @@ impl<'c, T: Transport> Session<'c, T> {
     /// decrements the counter. On V1 cards an empty VERIFY counts as a wrong PIN (RM17 §6.5),
     /// so nothing is sent and the answer is an [`ArgumentError::NotSupported`].
     pub fn pin_status(&mut self) -> Result<PinStatus> {
+        let r = self.pin_status_inner();
+        r.map_err(|e| self.card.refine(e))
+    }
+
+    fn pin_status_inner(&mut self) -> Result<PinStatus> {
         match self.generation() {
             g if g.is_ec() => {
                 let data = self
@@ -263,14 +268,16 @@ impl<'c, T: Transport> Session<'c, T> {
             .card
             .channel
             .transmit_into(&cmd, &mut Zeroizing::new(Vec::new()))?;
-        pin_outcome(sw, CommandKind::ChangeReferenceData)
+        pin_outcome(sw, CommandKind::ChangeReferenceData).map_err(|e| self.card.refine(e))
     }
 
     /// LOG OFF (spec §8.6): the card forgets every PIN right.
     pub fn log_off(&mut self) -> Result<()> {
         self.card.se = None;
-        self.card.channel.transmit_ok(&Command::log_off())?;
-        Ok(())
+        match self.card.channel.transmit_ok(&Command::log_off()) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.card.refine(e)),
+        }
     }
 
     /// Sign with the authentication key (`82`, "PIN once", spec §8.9) using a PIN verified
@@ -285,8 +292,10 @@ impl<'c, T: Transport> Session<'c, T> {
         algorithm: Option<SignatureAlgorithm>,
     ) -> Result<Signature> {
         let (algorithm, dtbs) = self.prepare(input, algorithm)?;
-        self.set_environment(KeyReference::Authentication, algorithm)?;
-        self.compute(KeyReference::Authentication, algorithm, &dtbs)
+        let r = self
+            .set_environment(KeyReference::Authentication, algorithm)
+            .and_then(|()| self.compute(KeyReference::Authentication, algorithm, &dtbs));
+        r.map_err(|e| self.card.refine(e))
     }
 
     /// INTERNAL AUTHENTICATE with the basic key `81` and algorithm `02` (ECDSA over a
@@ -316,10 +325,11 @@ impl<'c, T: Transport> Session<'c, T> {
         if sw.status() == Status::Success && !out.is_empty() {
             Ok(out)
         } else {
-            Err(CardError::Status {
-                command: CommandKind::InternalAuthenticate,
+            Err(CardError::from_status(
+                CommandKind::InternalAuthenticate,
                 sw,
-            }
+                Some(self.card.life_cycle()),
+            )
             .into())
         }
     }
@@ -477,12 +487,15 @@ impl<T: Transport> NonRepudiation<'_, '_, T> {
         let s = self.session;
         let (algorithm, dtbs) = s.prepare(input, algorithm)?;
         s.card.se = None;
-        s.set_environment(KeyReference::NonRepudiation, algorithm)?;
+        if let Err(e) = s.set_environment(KeyReference::NonRepudiation, algorithm) {
+            return Err(s.card.refine(e));
+        }
         if let Err(e) = s.verify_pin(self.pin).and_then(PinOutcome::into_result) {
             s.card.se = None;
             return Err(e);
         }
-        s.compute(KeyReference::NonRepudiation, algorithm, &dtbs)
+        let r = s.compute(KeyReference::NonRepudiation, algorithm, &dtbs);
+        r.map_err(|e| s.card.refine(e))
     }
 }
 

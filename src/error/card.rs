@@ -1,7 +1,7 @@
 //! Errors of the card protocol: the card refused a command, broke the T=0 protocol, or is not
 //! a Belgian eID (spec §3, §9, §10).
 
-use crate::vocab::{CommandKind, FileId, StatusWord};
+use crate::vocab::{CommandKind, FileId, LifeCycle, StatusWord};
 
 /// The card answered, but not as the operation needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -29,9 +29,61 @@ pub enum CardError {
         /// The status word of the applet SELECT.
         sw: StatusWord,
     },
+    /// The card is not activated: it is not issued yet (GET CARD DATA life cycle byte `07`,
+    /// spec §9.2) or the file is not activated, as on cards ordered through a consulate and
+    /// not yet activated at the municipality. Recognised from `62 83` (applet 1.7) or `69 85`
+    /// (applet 1.8) to a SELECT of a file, and from `6D 00` ("not available in the current
+    /// life cycle", spec §10) on a card whose life cycle is not `0F` (on an issued card `6D 00`
+    /// keeps its other meaning, "instruction not supported", and stays a [`CardError::Status`]).
+    #[error("the card is not activated ({}): {command} answered {sw}", life_cycle_text(*.life_cycle))]
+    NotActivated {
+        /// The command the card refused.
+        command: CommandKind,
+        /// Its status word.
+        sw: StatusWord,
+        /// The life cycle from GET CARD DATA, when the card answered it.
+        life_cycle: Option<LifeCycle>,
+    },
     /// The requested file does not exist on this card.
     #[error("file {0} not found on the card")]
     FileNotFound(FileId),
+}
+
+fn life_cycle_text(l: Option<LifeCycle>) -> &'static str {
+    match l {
+        Some(LifeCycle::Selectable) => "life cycle 07: not issued yet",
+        Some(LifeCycle::Personalized) => "life cycle 0F, file not activated",
+        Some(_) => "unknown life cycle",
+        None => "life cycle unknown",
+    }
+}
+
+impl CardError {
+    /// The card's answer `sw` to `command`, classified: [`CardError::NotActivated`] when it
+    /// says "not activated" (spec §3.1, §10) given the card's life cycle, else
+    /// [`CardError::Status`].
+    pub fn from_status(
+        command: CommandKind,
+        sw: StatusWord,
+        life_cycle: Option<LifeCycle>,
+    ) -> CardError {
+        let issued = life_cycle.is_some_and(LifeCycle::is_personalized);
+        let not_activated = match (command, sw.0) {
+            (CommandKind::Select, 0x6283) => true,
+            (CommandKind::Select, 0x6985) => !issued,
+            (_, 0x6D00) => !issued,
+            _ => false,
+        };
+        if not_activated {
+            CardError::NotActivated {
+                command,
+                sw,
+                life_cycle,
+            }
+        } else {
+            CardError::Status { command, sw }
+        }
+    }
 }
 
 /// How a card broke the transmission protocol.

@@ -62,7 +62,11 @@ impl Error {
     /// The status word, when the card refused a command.
     pub fn status_word(&self) -> Option<crate::vocab::StatusWord> {
         match self {
-            Error::Card(CardError::Status { sw, .. } | CardError::NotBeid { sw }) => Some(*sw),
+            Error::Card(
+                CardError::Status { sw, .. }
+                | CardError::NotBeid { sw }
+                | CardError::NotActivated { sw, .. },
+            ) => Some(*sw),
             _ => None,
         }
     }

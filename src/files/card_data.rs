@@ -8,38 +8,7 @@
 use crate::error::{ParseError, ParseErrorKind, Parsed};
 use crate::vocab::Generation;
 
-/// The applet life cycle state, byte 27 of the GET CARD DATA answer (spec §9.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub enum LifeCycle {
-    /// `07` SELECTABLE: the card is not issued yet.
-    Selectable,
-    /// `0F` PERSONALIZED: every released card.
-    Personalized,
-    /// Any other value (e.g. `8A` on the applet-V2 test card of the old emulator), kept as data.
-    Other(u8),
-}
-
-impl LifeCycle {
-    /// Classify a life cycle byte.
-    pub const fn from_byte(b: u8) -> Self {
-        match b {
-            0x07 => LifeCycle::Selectable,
-            0x0F => LifeCycle::Personalized,
-            other => LifeCycle::Other(other),
-        }
-    }
-
-    /// The life cycle byte.
-    pub const fn byte(self) -> u8 {
-        match self {
-            LifeCycle::Selectable => 0x07,
-            LifeCycle::Personalized => 0x0F,
-            LifeCycle::Other(b) => b,
-        }
-    }
-}
+pub use crate::vocab::LifeCycle;
 
 /// Bytes 21–26 of the GET CARD DATA answer, which have two layouts (spec §9.2, following
 /// eid-mw `cal_get_card_data`).

@@ -11,6 +11,7 @@ mod command_kind;
 mod file_id;
 mod generation;
 mod key;
+mod life_cycle;
 mod status;
 
 pub use aid::{BELPIC_APPLET_AID, ID_DF_AID, PKCS15_AID};
@@ -22,4 +23,5 @@ pub use command_kind::CommandKind;
 pub use file_id::{FileId, PathBytes};
 pub use generation::Generation;
 pub use key::{AlgorithmReference, KeyReference};
+pub use life_cycle::LifeCycle;
 pub use status::{Status, StatusWord};
