@@ -32,6 +32,9 @@ pub mod design;
 pub mod error;
 pub mod files;
 pub mod pin;
+#[cfg(feature = "rustls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
+pub mod tls;
 pub mod tlv;
 pub mod transport;
 #[cfg(feature = "verify")]

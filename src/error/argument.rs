@@ -41,4 +41,8 @@ pub enum ArgumentError {
         /// The Le given.
         le: u16,
     },
+    /// A certificate check (chain to a trust store, revocation) was asked for without the
+    /// instant to check it at; the library never reads the system clock by itself.
+    #[error("a certificate check needs an instant to check at")]
+    MissingInstant,
 }

@@ -19,6 +19,14 @@ pub enum PinError {
     /// The operation needs a verified PIN and the card says it is not (`69 82`).
     #[error("PIN not verified (security status not satisfied)")]
     NotVerified,
+    /// PIN entry was cancelled (the holder pressed Cancel on a PIN-pad reader, `64 01`, spec
+    /// §13.5, or dismissed the application's prompt); nothing reached the card, no try spent.
+    #[error("PIN entry cancelled")]
+    EntryCancelled,
+    /// PIN entry timed out (a PIN-pad reader's `64 00`, spec §13.5, or the application's
+    /// prompt); no try spent.
+    #[error("PIN entry timed out")]
+    EntryTimedOut,
 }
 
 /// Why a PIN was refused before it reached the card (spec §8.1, §8.2).

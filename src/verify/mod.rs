@@ -389,6 +389,30 @@ fn der_to_rs(der: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Verify a holder certificate (`role`: [`CertRole::Authentication`] or
+/// [`CertRole::NonRepudiation`]) through its CA (EF Cert#4) to a root of `trust` at instant `at`
+/// (Unix seconds; spec §12.2): issuer names and signatures, validity of every certificate,
+/// basic constraints and key usages as real cards have them. `card_root` is the card's EF
+/// Cert#6 (trusted only when its fingerprint is in `trust`). The same check as
+/// [`Check::AuthenticationChain`] / [`Check::NonRepudiationChain`] of the report, for callers
+/// that hold only certificates (a TLS login checking its certificate before the handshake).
+pub fn holder_chain(
+    trust: &TrustStore,
+    holder: &Certificate,
+    role: CertRole,
+    ca: &Certificate,
+    card_root: Option<&Certificate>,
+    at: u64,
+) -> Result<()> {
+    let check = match role {
+        CertRole::NonRepudiation => Check::NonRepudiationChain,
+        _ => Check::AuthenticationChain,
+    };
+    chain::verify_chain(trust, holder, role, Some(ca), card_root, at)
+        .map(|_| ())
+        .map_err(fail(check))
+}
+
 /// [`CardContents::verify`] plus the live chip challenge on applet 1.8 (spec §7.5): a fresh
 /// random challenge from aws-lc-rs's system RNG, INTERNAL AUTHENTICATE with key `81` inside
 /// one card session. `contents` must have been read from this `card`. Transport errors (card
