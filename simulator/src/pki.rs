@@ -37,7 +37,8 @@ use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
     AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints,
-    CertificatePolicies, CrlDistributionPoints, KeyUsage, KeyUsages, SubjectKeyIdentifier,
+    CertificatePolicies, CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, KeyUsages,
+    SubjectKeyIdentifier,
 };
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
@@ -514,7 +515,10 @@ fn intermediate(
             ext(&policies(POLICY_CA)?, false)?,
             ext(&crl_dp(&root.stem)?, false)?,
             ext(&aia(&root.stem)?, false)?,
-        ],
+        ]
+        .into_iter()
+        .chain(intermediate_eku(family)?)
+        .collect(),
         self_signed: false,
     })?;
     Ok(Authority {
@@ -524,6 +528,25 @@ fn intermediate(
         ski,
         stem: format!("{}{serial_rdn}-{suffix}", label.to_ascii_lowercase()),
     })
+}
+
+/// id-kp-clientAuth (RFC 5280 §4.2.1.12).
+const ID_KP_CLIENT_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2");
+/// id-kp-emailProtection (RFC 5280 §4.2.1.12).
+const ID_KP_EMAIL_PROTECTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
+
+/// The extended key usage of an intermediate: the CA6 Citizen and Foreigner CAs carry
+/// clientAuth + emailProtection (spec §12.2, openssl on the published samples), which TLS
+/// verifiers check down the chain (an EKU without clientAuth on the CA would fail a login).
+/// The spec gives no EKU for the RSA hierarchy's CAs, so they have none.
+fn intermediate_eku(family: KeyFamily) -> Result<Option<Extension>> {
+    match family {
+        KeyFamily::Ec => Ok(Some(ext(
+            &ExtendedKeyUsage(vec![ID_KP_CLIENT_AUTH, ID_KP_EMAIL_PROTECTION]),
+            false,
+        )?)),
+        KeyFamily::Rsa => Ok(None),
+    }
 }
 
 pub(crate) struct CertParams<'a> {
@@ -828,6 +851,28 @@ mod tests {
                     .unwrap()
                     .starts_with("-----BEGIN CERTIFICATE-----\n")
             );
+        }
+    }
+
+    #[test]
+    fn ec_intermediates_carry_client_auth_as_ca6_does() {
+        for (family, expected) in [
+            (
+                KeyFamily::Ec,
+                Some(vec![ID_KP_CLIENT_AUTH, ID_KP_EMAIL_PROTECTION]),
+            ),
+            (KeyFamily::Rsa, None),
+        ] {
+            let pki = TestPki::standard(family).unwrap();
+            for ca in [IssuingCa::Citizen, IssuingCa::Foreigner] {
+                let cert = parse(pki.ca_certificate_der(ca));
+                let eku = cert
+                    .tbs_certificate()
+                    .get_extension::<ExtendedKeyUsage>()
+                    .unwrap()
+                    .map(|(_, e)| e.0);
+                assert_eq!(eku, expected, "{family:?} {ca:?}");
+            }
         }
     }
 
