@@ -8,7 +8,7 @@ use beid::card::{PinOutcome, PinStatus, Session, SignInput};
 use beid::files::{Address, Certificate, Identity, TokenInfo};
 use beid::transport::Transport;
 use beid::verify::{self, Outcome, Policy, TrustStore, VerificationReport};
-use beid::vocab::HashAlgorithm;
+use beid::vocab::{HashAlgorithm, LifeCycle};
 use beid::{BeidCard, CardContents, CardData, FileId, Pin};
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
@@ -772,6 +772,26 @@ fn diagnose(g: &Global) -> Result<Exit> {
                 ),
                 None,
             );
+            let life_cycle = card.life_cycle();
+            push(
+                life_cycle.is_personalized(),
+                "life cycle",
+                match life_cycle {
+                    LifeCycle::Personalized => "0F personalized (issued)".into(),
+                    LifeCycle::Selectable => {
+                        "07 selectable: the card is not activated (files and PIN refused)".into()
+                    }
+                    other => format!("{:02X}: not a released card", other.byte()),
+                },
+                life_cycle.hint(),
+            );
+            // A card that is not activated refuses what follows with "not activated".
+            let hint_for = |e: &beid::Error| match e {
+                beid::Error::Card(beid::CardError::NotActivated { .. }) => {
+                    Some(beid::vocab::life_cycle::NOT_ACTIVATED_HINT)
+                }
+                _ => None,
+            };
             match card.session().and_then(|mut s| s.pin_status()) {
                 Ok(status) => match tries_left(status) {
                     Some(0) => push(
@@ -788,7 +808,7 @@ fn diagnose(g: &Global) -> Result<Exit> {
                     ),
                     None => push(true, "PIN", "verified in this session".into(), None),
                 },
-                Err(e) => push(false, "PIN", e.to_string(), None),
+                Err(e) => push(false, "PIN", e.to_string(), hint_for(&e)),
             }
             let now = time::now();
             for (label, file) in [
@@ -823,7 +843,7 @@ fn diagnose(g: &Global) -> Result<Exit> {
                             ),
                         );
                     }
-                    Err(e) => push(false, label, e.to_string(), None),
+                    Err(e) => push(false, label, e.to_string(), hint_for(&e)),
                 }
             }
         }

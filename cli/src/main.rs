@@ -174,6 +174,28 @@ pub(crate) enum SimFault {
     SwappedPhoto,
     /// A chip whose basic key is not the one the identity file names (applet 1.8).
     ClonedChip,
+    /// A card never activated (life cycle `07`, spec §9.2): files answer `62 83` (1.7) /
+    /// `69 85` (1.8) on SELECT, PIN and signing commands `6D 00`.
+    NotIssued,
+    /// Holder certificates that have expired (and a matching card validity).
+    ExpiredCertificates,
+}
+
+impl SimFault {
+    /// The simulator builder with this fault.
+    pub(crate) fn apply(
+        self,
+        builder: beid_simulator::VirtualCardBuilder,
+    ) -> beid_simulator::VirtualCardBuilder {
+        match self {
+            SimFault::TamperedIdentity => builder.tampered_identity(),
+            SimFault::TamperedAddress => builder.tampered_address(),
+            SimFault::SwappedPhoto => builder.swapped_photo(),
+            SimFault::ClonedChip => builder.cloned_chip(),
+            SimFault::NotIssued => builder.not_issued(),
+            SimFault::ExpiredCertificates => builder.expired_certificates(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

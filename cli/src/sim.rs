@@ -10,7 +10,7 @@ use std::sync::atomic::AtomicBool;
 use beid_simulator::keys::KeyFamily;
 use beid_simulator::{Profile, TestPki, VirtualCard, VpcdBridge, replica};
 
-use crate::{Exit, Failure, Result, SimArgs, SimFault};
+use crate::{Exit, Failure, Result, SimArgs};
 
 fn build(args: &SimArgs) -> Result<(VirtualCard, String)> {
     if let Some(dir) = &args.from {
@@ -46,12 +46,7 @@ fn build(args: &SimArgs) -> Result<(VirtualCard, String)> {
         builder = builder.pin(pin.clone());
     }
     for fault in &args.fault {
-        builder = match fault {
-            SimFault::TamperedIdentity => builder.tampered_identity(),
-            SimFault::TamperedAddress => builder.tampered_address(),
-            SimFault::SwappedPhoto => builder.swapped_photo(),
-            SimFault::ClonedChip => builder.cloned_chip(),
-        };
+        builder = fault.apply(builder);
     }
     Ok((builder.build()?, format!("profile {}", profile.name())))
 }

@@ -5,7 +5,7 @@ use beid::{TransportError, TransportFailure};
 use beid_simulator::keys::KeyFamily;
 use beid_simulator::{Profile, TestPki};
 
-use crate::{Exit, Failure, Global, Result, SimFault};
+use crate::{Exit, Failure, Global, Result};
 
 /// A transport and what it is.
 pub(crate) struct Source {
@@ -141,12 +141,7 @@ fn simulator(g: &Global) -> Result<Source> {
         builder = builder.pin_tries_left(tries);
     }
     for fault in &g.sim_fault {
-        builder = match fault {
-            SimFault::TamperedIdentity => builder.tampered_identity(),
-            SimFault::TamperedAddress => builder.tampered_address(),
-            SimFault::SwappedPhoto => builder.swapped_photo(),
-            SimFault::ClonedChip => builder.cloned_chip(),
-        };
+        builder = fault.apply(builder);
     }
     let card = builder.build()?;
     let family = if card.image().generation.is_ec() {

@@ -580,6 +580,47 @@ fn parse_error_cases() {
 }
 
 #[test]
+fn diagnose_names_a_card_that_is_not_activated() {
+    for (profile, sw) in [("--sim=applet-1.7", "62 83"), ("--sim=applet-1.8", "69 85")] {
+        let r = beid(&["diagnose", profile, "--sim-fault", "not-issued"], None);
+        assert_eq!(r.code, 6, "{}", r.stdout);
+        assert!(
+            r.stdout
+                .contains("PROBLEM  life cycle                   07 selectable"),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout
+                .contains("hint: this card has not been activated yet")
+        );
+        assert!(
+            r.stdout.contains(&format!("SELECT answered {sw}")),
+            "{}",
+            r.stdout
+        );
+        let r = beid(
+            &["diagnose", profile, "--sim-fault", "not-issued", "--json"],
+            None,
+        );
+        let v = r.json();
+        let line = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["check"] == "life cycle")
+            .unwrap();
+        assert_eq!(line["ok"], false);
+        assert!(line["hint"].as_str().unwrap().contains("activate"));
+    }
+    let r = beid(&["diagnose", "--sim"], None);
+    assert!(
+        r.stdout
+            .contains("OK       life cycle                   0F personalized")
+    );
+}
+
+#[test]
 fn diagnose_and_no_reader() {
     let r = beid(&["diagnose", "--sim", "--json"], None);
     assert_eq!(r.code, 0, "{}", r.stdout);

@@ -107,10 +107,7 @@ impl LoginFailure {
     pub fn hint(&self) -> &'static str {
         use LoginFailure as F;
         match self {
-            F::CardNotActivated { .. } => {
-                "this card has not been activated yet: activate it (with the PIN letter) at the \
-                 municipality or the consulate that issued it"
-            }
+            F::CardNotActivated { .. } => crate::vocab::life_cycle::NOT_ACTIVATED_HINT,
             F::CertificateExpired { .. } => {
                 "the card's certificates have expired: the card must be renewed at the municipality"
             }

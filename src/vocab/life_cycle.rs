@@ -32,6 +32,16 @@ impl LifeCycle {
         matches!(self, LifeCycle::Personalized)
     }
 
+    /// What to tell the holder of a card in this state; `None` for a released card.
+    /// A card issued through a consulate stays `07` until it is activated with the PIN letter
+    /// (eid-viewer issue 7: the official viewer just fails to open a session).
+    pub const fn hint(self) -> Option<&'static str> {
+        match self {
+            LifeCycle::Personalized => None,
+            _ => Some(NOT_ACTIVATED_HINT),
+        }
+    }
+
     /// The life cycle byte.
     pub const fn byte(self) -> u8 {
         match self {
@@ -41,3 +51,7 @@ impl LifeCycle {
         }
     }
 }
+
+/// The hint for a card that is not activated (life cycle other than `0F`).
+pub const NOT_ACTIVATED_HINT: &str = "this card has not been activated yet: activate it (with the \
+     PIN letter) at the municipality or the consulate that issued it";

@@ -11,7 +11,7 @@ mod command_kind;
 mod file_id;
 mod generation;
 mod key;
-mod life_cycle;
+pub mod life_cycle;
 mod status;
 
 pub use aid::{BELPIC_APPLET_AID, ID_DF_AID, PKCS15_AID};
