@@ -497,3 +497,81 @@ fn the_pin_never_appears_in_traces_errors_or_debug() {
         );
     }
 }
+
+/// Serves one CRL for every CRL URL; no OCSP.
+struct CrlOnly(Vec<u8>);
+
+impl beid::verify::revocation::RevocationFetcher for CrlOnly {
+    fn fetch_ocsp(
+        &mut self,
+        _: &str,
+        _: &[u8],
+    ) -> Result<Vec<u8>, beid::verify::revocation::FetchError> {
+        Err(beid::verify::revocation::FetchError::Network)
+    }
+    fn fetch_crl(&mut self, _: &str) -> Result<Vec<u8>, beid::verify::revocation::FetchError> {
+        Ok(self.0.clone())
+    }
+}
+
+#[test]
+fn a_revoked_certificate_is_named_when_revocation_is_checked() {
+    use beid::verify::revocation::RevocationMethod;
+    for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
+        let family = match profile {
+            Profile::Applet18Citizen => KeyFamily::Ec,
+            _ => KeyFamily::Rsa,
+        };
+        let pki = TestPki::standard(family).unwrap();
+        let mut c = card(profile);
+        let auth_der = beid::Certificate::parse(
+            &c.read_file(beid::FileId::AuthenticationCertificate)
+                .unwrap(),
+        )
+        .unwrap()
+        .der()
+        .to_vec();
+        let t = now();
+        let revoked = pki
+            .crl(
+                &auth_der,
+                &[(&auth_der, t - 86_400, Some(1))],
+                t - 60,
+                Some(t + 86_400),
+            )
+            .unwrap();
+        let good = pki.crl(&auth_der, &[], t - 60, Some(t + 86_400)).unwrap();
+        let auth = CardClientAuth::new(
+            c,
+            pin(),
+            LoginOptions::new()
+                .check_at(t)
+                .revocation(CrlOnly(revoked), RevocationMethod::Crl),
+        )
+        .unwrap();
+        let failure = failed_login(&auth, profile);
+        assert!(
+            matches!(
+                failure,
+                LoginFailure::Revoked {
+                    reason: Some(1),
+                    ..
+                }
+            ),
+            "{failure:?}"
+        );
+        assert_eq!(auth.last_login().pin_requests, 0);
+        // A CRL without it: the login goes through.
+        let auth = CardClientAuth::new(
+            card(profile),
+            pin(),
+            LoginOptions::new()
+                .check_at(t)
+                .revocation(CrlOnly(good), RevocationMethod::Crl),
+        )
+        .unwrap();
+        let server = Server::start(profile, &[&rustls::version::TLS13]);
+        login(&auth, &server).unwrap();
+        server.outcome().unwrap();
+    }
+}
