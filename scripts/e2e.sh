@@ -159,7 +159,8 @@ note "OpenSC $(opensc-tool --info 2>/dev/null | sed -n 's/^OpenSC \([0-9.]*\).*/
 
 echo "== e2e: build (release)"
 cargo build --quiet --release -p beid-simulator --bin beid-sim
-cargo build --quiet --release --features pcsc --example read_card --example watch
+cargo build --quiet --release --features pcsc,rustls --example read_card --example watch \
+  --example tls_login
 cargo build --quiet --release -p beid-cli --bin beid
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
   sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
@@ -669,7 +670,53 @@ check_watch() {
   stop_pid "$WPID"
 }
 
+# TLS login through pcscd: `beid sim` serves a card, the `tls_login` example logs in with it
+# through the PC/SC reader to OpenSSL's s_server, which requires a client certificate under
+# the exported test root (spec §8.7–§8.9, §12.2).
+check_tls() {
+  local D="$TMP/tls" tag="[tls]" st profile port spid
+  mkdir -p "$D"
+  echo "== e2e: TLS login through pcscd to openssl s_server"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -keyout "$D/ca.key" -out "$D/ca.pem" -subj "/CN=beid e2e server CA" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$D/server.key" -out "$D/server.csr" -subj "/CN=localhost" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >"$D/ext.cnf"
+  openssl x509 -req -in "$D/server.csr" -CA "$D/ca.pem" -CAkey "$D/ca.key" -CAcreateserial \
+    -days 2 -extfile "$D/ext.cnf" -out "$D/server.pem" 2>/dev/null
+  for profile in applet-1.7 applet-1.8; do
+    start_beid_sim "$D/sim-$profile.log" "$VPCD_ADDR" --profile "$profile" --pin "$PIN" \
+      --export-root "$D/root-$profile.pem"
+    if ! wait_until "$WAIT_S" card_present; then
+      fail "$tag $profile: card not present within ${WAIT_S}s"
+      stop_pid "$SIM_PID"; SIM_PID=""
+      continue
+    fi
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+    openssl s_server -accept "127.0.0.1:$port" -cert "$D/server.pem" -key "$D/server.key" \
+      -CAfile "$D/root-$profile.pem" -Verify 2 -verify_return_error -www -naccept 1 \
+      >"$D/s_server-$profile.log" 2>&1 </dev/null &
+    spid=$!
+    wait_until "$WAIT_S" grep -q ACCEPT "$D/s_server-$profile.log" || true
+    st=0
+    echo "$PIN" | timeout "$TOOL_S" "$TARGET_DIR/release/examples/tls_login" \
+      "https://localhost:$port/" --reader "$READER" --server-ca "$D/ca.pem" --pin-stdin \
+      >"$D/tls_login-$profile.out" 2>&1 || st=$?
+    if [ "$st" -eq 0 ] && grep -q '^HTTP/1.0 200 ok' "$D/tls_login-$profile.out" &&
+      grep -q 'verify return:1' "$D/s_server-$profile.log"; then
+      pass "$tag $profile: logged in through pcscd ($(grep '^Logged in' "$D/tls_login-$profile.out"))"
+    else
+      fail "$tag $profile: TLS login through pcscd (exit status $st)"
+      show "$D/tls_login-$profile.out"; show "$D/s_server-$profile.log" 30
+    fi
+    stop_pid "$spid"
+    stop_pid "$SIM_PID"; SIM_PID=""
+    wait_until "$WAIT_S" card_absent || true
+  done
+}
+
 check_cli
+check_tls
 check_watch
 
 # The `watch` example (library Watcher API): both vpcd readers, then a card and its read.

@@ -7,7 +7,10 @@
 //! simulator has its own `simulator/src/LAYERS`.
 //!
 //! ```text
-//!  beid CLI (crate beid-cli)                     — planned: its dependencies never reach `beid`
+//!  beid CLI (crate beid-cli: clap, serde_json, rpassword) — its dependencies never reach `beid`
+//!  tls           log in with the card: rustls 0.23 client-certificate resolver + signing key
+//!                on the authentication key, PinSource, LoginOptions (validity, trust store,
+//!                revocation), LoginFailure with hints (feature `rustls`) (spec §8.7–§8.9, §12.2)
 //!  cms           detached CMS SignedData around a card signature (feature `cms`)
 //!  verify        raw-file checks, TrustStore pinned by fingerprint, chains, consistency,
 //!                chip challenge, VerificationReport + Policy, revocation (OCSP, CRL, fetcher
@@ -23,8 +26,8 @@
 //!  pin           Pin, PinBlock: validated before any APDU, zeroized (spec §8.1, §8.2)
 //!  error         Error = Transport | Card | Pin | Parse | Argument | Verification, each a
 //!                layer's own type
-//!  vocab         FileId, Generation, ATRs, AIDs, StatusWord/Status, CommandKind, key and
-//!                algorithm references — imports nothing of the crate
+//!  vocab         FileId, Generation, ATRs, AIDs, StatusWord/Status, CommandKind, LifeCycle,
+//!                key and algorithm references — imports nothing of the crate
 //! ```
 //!
 //! The parsers sit above the transport in this order although they do not use it: they are
@@ -43,6 +46,16 @@
 //! Belgian eID, file not found), [`PinError`](crate::PinError),
 //! [`ParseError`](crate::ParseError) (`Copy`: what, byte offset, why) and
 //! [`ArgumentError`](crate::ArgumentError) for caller mistakes detected before any APDU.
+//! A status word is classified with the card's life cycle: on a card that is not activated
+//! (GET CARD DATA byte 27 `07`, spec §9.2) `62 83` / `69 85` on SELECT and `6D 00` anywhere are
+//! [`CardError::NotActivated`](crate::CardError::NotActivated), not a bare status error.
+//!
+//! ## Logging in (TLS)
+//!
+//! `tls` sits above `verify` (it may check the chain and revocation before the card signs) and
+//! uses the card session like any other caller: the PIN from a `PinSource` at the moment of
+//! signing, VERIFY + MSE:SET + PSO:CDS in one transaction, nothing kept. Failures during a
+//! handshake travel inside `rustls::Error::Other` and are recovered as `LoginFailure`.
 //!
 //! ## Reading with few APDUs
 //!
@@ -67,6 +80,6 @@
 //!
 //! Nothing read from a card is trusted by the parsers: they accept any bytes and return typed
 //! errors. Integrity (signatures by the national register, photo hash, certificate chains,
-//! chip authenticity) is the job of the planned verification layer; until a value has been
-//! verified it is only "what the card said". The simulator's test root is never trusted unless a
+//! chip authenticity) is the job of the `verify` layer; until a value has been verified it is
+//! only "what the card said". The simulator's test root is never trusted unless a
 //! caller adds it.

@@ -54,7 +54,8 @@ pub use files::{
 pub use pin::Pin;
 pub use vocab::{CommandKind, FileId, Generation, Status, StatusWord};
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doctests (they use the `rustls` feature; the
+/// README's test command enables every feature).
+#[cfg(all(doctest, feature = "rustls"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
