@@ -1,12 +1,14 @@
 //! [`VirtualCard`]: a Belgian eID card in a struct — the applet, its content, faults and a
 //! transcript recorder — and its in-process [`Transport`].
 
-use beid::transport::Transport;
+use beid::apdu::pin_pad::{PinModifyStructure, PinVerifyStructure};
+use beid::transport::{PinPad, Transport};
 use beid::{Generation, TransportError};
 
 use crate::applet::Applet;
 use crate::faults::{FaultAction, Faults};
 use crate::image::CardImage;
+use crate::pin_pad::VirtualPinPad;
 use crate::transcript::Transcript;
 
 /// Where the card is.
@@ -56,6 +58,7 @@ pub struct VirtualCard {
     faults: Faults,
     apdu_count: u64,
     transcript: Option<Transcript>,
+    pin_pad: Option<VirtualPinPad>,
 }
 
 impl core::fmt::Debug for VirtualCard {
@@ -67,6 +70,7 @@ impl core::fmt::Debug for VirtualCard {
             .field("pin_tries_left", &self.applet.security.tries_left())
             .field("faults", &!self.faults.is_empty())
             .field("recording", &self.transcript.is_some())
+            .field("pin_pad", &self.pin_pad.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -83,6 +87,7 @@ impl VirtualCard {
             faults: Faults::new(),
             apdu_count: 0,
             transcript: None,
+            pin_pad: None,
         }
     }
 
@@ -104,6 +109,34 @@ impl VirtualCard {
     }
 
     // ----- exchanging APDUs -----------------------------------------------------------------
+
+    /// The APDU a keypad built goes to the card; a reader status is the answer itself.
+    fn keypad_apdu(
+        &mut self,
+        apdu: Result<zeroize::Zeroizing<Vec<u8>>, beid::StatusWord>,
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
+        match apdu {
+            Ok(apdu) => self.transmit_into(&apdu, response),
+            Err(sw) => {
+                response.clear();
+                response.extend_from_slice(&sw.0.to_be_bytes());
+                Ok(())
+            }
+        }
+    }
+
+    /// Attach a virtual PIN-pad reader (spec §13.5): the library's PIN-pad operations then
+    /// use it.
+    pub fn with_pin_pad(mut self, pad: VirtualPinPad) -> Self {
+        self.pin_pad = Some(pad);
+        self
+    }
+
+    /// The attached PIN pad, to queue what the holder types next.
+    pub fn pin_pad_mut(&mut self) -> Option<&mut VirtualPinPad> {
+        self.pin_pad.as_mut()
+    }
 
     /// Send one C-APDU and return the R-APDU (data ‖ SW1 SW2), exactly as a T=0 card answers
     /// (`61 xx` and `6C xx` are not handled here: send GET RESPONSE / re-send yourself).
@@ -374,5 +407,51 @@ impl Transport for VirtualCard {
         }
         VirtualCard::reset(self);
         Ok(())
+    }
+
+    /// The virtual PIN pad, when one is attached ([`VirtualCard::with_pin_pad`]).
+    fn pin_pad(&mut self) -> Option<&mut dyn PinPad> {
+        if self.pin_pad.is_some() {
+            Some(self)
+        } else {
+            None
+        }
+    }
+}
+
+/// The reader's keypad: the digits the test queued are filled into the host's structure and
+/// the resulting APDU goes to the card like any other (counted, faults apply); reader
+/// results (`64 00`, `64 01`, `64 02`, `64 03`, `6B 80`) never reach the card.
+impl PinPad for VirtualCard {
+    fn can_verify(&self) -> bool {
+        self.pin_pad.as_ref().is_some_and(VirtualPinPad::can_verify)
+    }
+
+    fn can_modify(&self) -> bool {
+        self.pin_pad.as_ref().is_some_and(VirtualPinPad::can_modify)
+    }
+
+    fn verify_pin(
+        &mut self,
+        structure: &PinVerifyStructure,
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
+        let apdu = match self.pin_pad.as_mut() {
+            Some(pad) => pad.verify_apdu(structure.as_bytes()),
+            None => Err(crate::pin_pad::SW_INVALID_PARAMETER),
+        };
+        self.keypad_apdu(apdu, response)
+    }
+
+    fn modify_pin(
+        &mut self,
+        structure: &PinModifyStructure,
+        response: &mut Vec<u8>,
+    ) -> beid::transport::TransportResult {
+        let apdu = match self.pin_pad.as_mut() {
+            Some(pad) => pad.modify_apdu(structure.as_bytes()),
+            None => Err(crate::pin_pad::SW_INVALID_PARAMETER),
+        };
+        self.keypad_apdu(apdu, response)
     }
 }

@@ -76,11 +76,13 @@ mod applet;
 mod card;
 pub mod faults;
 mod fs;
+pub mod pin_pad;
 mod security;
 pub mod transcript;
 pub mod vpcd;
 
 pub use card::VirtualCard;
 pub use faults::{Faults, Latency};
+pub use pin_pad::{KeypadEntry, VirtualPinPad};
 pub use transcript::{RecordingTransport, ReplayTransport, Transcript, TranscriptEntry};
 pub use vpcd::VpcdBridge;

@@ -4,6 +4,7 @@
 //! [`transport`](crate::transport) layer moves the bytes and handles T=0 `61xx`/`6Cxx`.
 
 mod command;
+pub mod pin_pad;
 mod response;
 
 pub use command::{Command, MAX_COMMAND_LEN, mask_apdu};

@@ -22,10 +22,11 @@
 use zeroize::Zeroizing;
 
 use crate::apdu::Command;
+use crate::apdu::pin_pad::{PinModifyStructure, PinPadOptions, PinPadResult, PinVerifyStructure};
 use crate::card::BeidCard;
 use crate::error::{ArgumentError, CardError, Error, PinError, Result};
 use crate::pin::Pin;
-use crate::transport::Transport;
+use crate::transport::{PinPadEntry, Transport};
 use crate::vocab::{
     CommandKind, EcdsaAlgorithm, Generation, HashAlgorithm, KeyReference, RsaAlgorithm,
     SignatureAlgorithm, Status,
@@ -182,6 +183,27 @@ impl<T: Transport> Drop for Session<'_, T> {
     }
 }
 
+/// A PIN-pad answer: the card's status word as for a keyboard PIN, or the reader's own.
+fn pin_pad_outcome(result: PinPadResult, command: CommandKind) -> Result<PinOutcome> {
+    match result {
+        PinPadResult::Card(sw) => pin_outcome(sw, command),
+        PinPadResult::Timeout => Err(PinError::EntryTimedOut.into()),
+        PinPadResult::Cancelled => Err(PinError::EntryCancelled.into()),
+        PinPadResult::NewPinsDiffer => Err(PinError::PinPadRefused {
+            sw: crate::vocab::StatusWord(0x6402),
+        }
+        .into()),
+        PinPadResult::WrongLength => Err(PinError::PinPadRefused {
+            sw: crate::vocab::StatusWord(0x6403),
+        }
+        .into()),
+        _ => Err(PinError::PinPadRefused {
+            sw: crate::vocab::StatusWord(0x6B80),
+        }
+        .into()),
+    }
+}
+
 fn pin_outcome(sw: crate::vocab::StatusWord, command: CommandKind) -> Result<PinOutcome> {
     match sw.status() {
         Status::Success => Ok(PinOutcome::Verified),
@@ -271,6 +293,41 @@ impl<'c, T: Transport> Session<'c, T> {
         pin_outcome(sw, CommandKind::ChangeReferenceData).map_err(|e| self.card.refine(e))
     }
 
+    /// What the reader's PIN pad can do: `(verify, change)` (spec §13.5); `(false, false)`
+    /// without one.
+    pub fn pin_pad_capabilities(&mut self) -> (bool, bool) {
+        self.card.channel.pin_pad_capabilities()
+    }
+
+    /// VERIFY with the PIN entered on the reader's keypad (FEATURE_VERIFY_PIN_DIRECT, spec
+    /// §13.5): the host never sees the digits. A wrong PIN is [`PinOutcome::Wrong`] as with
+    /// [`verify_pin`](Self::verify_pin); the holder pressing Cancel or not answering is
+    /// [`PinError::EntryCancelled`] / [`PinError::EntryTimedOut`] (nothing reached the card, no
+    /// try spent); a reader without a PIN pad is an
+    /// [`ArgumentError::NoPinPad`](crate::ArgumentError::NoPinPad) before anything is sent.
+    pub fn verify_pin_pad(&mut self, options: PinPadOptions) -> Result<PinOutcome> {
+        let structure = PinVerifyStructure::new(options);
+        let r = self
+            .card
+            .channel
+            .pin_pad_entry(PinPadEntry::Verify(&structure))
+            .and_then(|r| pin_pad_outcome(r, CommandKind::Verify));
+        r.map_err(|e| self.card.refine(e))
+    }
+
+    /// CHANGE REFERENCE DATA with the current PIN and the new one (twice) entered on the
+    /// reader's keypad (FEATURE_MODIFY_PIN_DIRECT, spec §13.5). New PINs that differ or have
+    /// the wrong length are refused by the reader ([`PinError::PinPadRefused`]).
+    pub fn change_pin_pad(&mut self, options: PinPadOptions) -> Result<PinOutcome> {
+        let structure = PinModifyStructure::new(options);
+        let r = self
+            .card
+            .channel
+            .pin_pad_entry(PinPadEntry::Modify(&structure))
+            .and_then(|r| pin_pad_outcome(r, CommandKind::ChangeReferenceData));
+        r.map_err(|e| self.card.refine(e))
+    }
+
     /// LOG OFF (spec §8.6): the card forgets every PIN right.
     pub fn log_off(&mut self) -> Result<()> {
         self.card.se = None;
@@ -337,7 +394,22 @@ impl<'c, T: Transport> Session<'c, T> {
     /// The only way to sign with the non-repudiation key (`83`, "PIN just before", spec §8.9):
     /// a value holding the PIN that makes exactly one signature and is consumed by it.
     pub fn non_repudiation<'s>(&'s mut self, pin: &'s Pin) -> NonRepudiation<'s, 'c, T> {
-        NonRepudiation { session: self, pin }
+        NonRepudiation {
+            session: self,
+            pin: PinFrom::Digits(pin),
+        }
+    }
+
+    /// The same one-shot non-repudiation signature, with the PIN entered on the reader's keypad
+    /// (spec §13.5): MSE:SET, the PIN-pad VERIFY, PSO:CDS back to back.
+    pub fn non_repudiation_pin_pad<'s>(
+        &'s mut self,
+        options: PinPadOptions,
+    ) -> NonRepudiation<'s, 'c, T> {
+        NonRepudiation {
+            session: self,
+            pin: PinFrom::PinPad(options),
+        }
     }
 
     /// Choose the algorithm and build the DTBS, refusing (before any APDU) inputs the card
@@ -459,7 +531,14 @@ impl<'c, T: Transport> Session<'c, T> {
 /// (spec §8.9 "PIN just before"). Built by [`Session::non_repudiation`].
 pub struct NonRepudiation<'s, 'c, T: Transport> {
     session: &'s mut Session<'c, T>,
-    pin: &'s Pin,
+    pin: PinFrom<'s>,
+}
+
+/// Where the PIN of a non-repudiation signature comes from.
+#[derive(Debug, Clone, Copy)]
+enum PinFrom<'s> {
+    Digits(&'s Pin),
+    PinPad(PinPadOptions),
 }
 
 impl<T: Transport> core::fmt::Debug for NonRepudiation<'_, '_, T> {
@@ -490,7 +569,11 @@ impl<T: Transport> NonRepudiation<'_, '_, T> {
         if let Err(e) = s.set_environment(KeyReference::NonRepudiation, algorithm) {
             return Err(s.card.refine(e));
         }
-        if let Err(e) = s.verify_pin(self.pin).and_then(PinOutcome::into_result) {
+        let verified = match self.pin {
+            PinFrom::Digits(pin) => s.verify_pin(pin),
+            PinFrom::PinPad(options) => s.verify_pin_pad(options),
+        };
+        if let Err(e) = verified.and_then(PinOutcome::into_result) {
             s.card.se = None;
             return Err(e);
         }

@@ -41,6 +41,13 @@ pub enum ArgumentError {
         /// The Le given.
         le: u16,
     },
+    /// PIN-pad entry was asked for, but the reader has no PIN pad (or none that can do this
+    /// command, spec §13.5); nothing was sent.
+    #[error("{command}: the reader has no PIN pad for it")]
+    NoPinPad {
+        /// VERIFY or CHANGE REFERENCE DATA.
+        command: CommandKind,
+    },
     /// A certificate check (chain to a trust store, revocation) was asked for without the
     /// instant to check it at; the library never reads the system clock by itself.
     #[error("a certificate check needs an instant to check at")]

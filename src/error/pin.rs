@@ -27,6 +27,13 @@ pub enum PinError {
     /// prompt); no try spent.
     #[error("PIN entry timed out")]
     EntryTimedOut,
+    /// The PIN-pad reader refused the entry (`64 02` new PINs differ, `64 03` wrong PIN length,
+    /// `6B 80` invalid parameter, spec §13.5); nothing reached the card.
+    #[error("the PIN pad refused the entry ({sw:?})")]
+    PinPadRefused {
+        /// The reader's status word.
+        sw: crate::vocab::StatusWord,
+    },
 }
 
 /// Why a PIN was refused before it reached the card (spec §8.1, §8.2).

@@ -4,9 +4,20 @@
 use zeroize::{Zeroize, Zeroizing};
 
 use super::Transport;
+use crate::apdu::pin_pad::{PinModifyStructure, PinPadResult, PinVerifyStructure};
 use crate::apdu::{Command, ResponseRef};
-use crate::error::{CardError, Error, ProtocolViolation, Result};
-use crate::vocab::{Status, StatusWord};
+use crate::error::{ArgumentError, CardError, Error, ProtocolViolation, Result};
+use crate::vocab::{CommandKind, Status, StatusWord};
+
+/// What to enter on a PIN pad ([`Channel::pin_pad_entry`]).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum PinPadEntry<'a> {
+    /// Verify the PIN.
+    Verify(&'a PinVerifyStructure),
+    /// Change the PIN.
+    Modify(&'a PinModifyStructure),
+}
 
 /// Bounds on the channel's automatic loops. The defaults are generous for a Belpic card (the
 /// longest case-4 answer is a 256-byte RSA signature) and still stop a misbehaving card fast.
@@ -215,10 +226,16 @@ impl<T: Transport> Channel<T> {
     }
 
     fn notify(&mut self, cmd: &Command) {
+        if self.observer.is_none() {
+            return;
+        }
+        self.notify_bytes(cmd.masked_bytes());
+    }
+
+    fn notify_bytes(&mut self, command: Vec<u8>) {
         let Some(observer) = self.observer.as_mut() else {
             return;
         };
-        let command = cmd.masked_bytes();
         if let Some(deferred) = self.deferred.as_mut() {
             deferred.push((command, Zeroizing::new(self.scratch.to_vec())));
             return;
@@ -235,6 +252,46 @@ impl<T: Transport> Channel<T> {
             response: &response,
             sequence: self.count,
         });
+    }
+
+    /// What the reader's PIN pad can do: `(verify, change)`; `(false, false)` without one.
+    pub fn pin_pad_capabilities(&mut self) -> (bool, bool) {
+        self.transport
+            .pin_pad()
+            .map_or((false, false), |p| (p.can_verify(), p.can_modify()))
+    }
+
+    /// Secure PIN entry (spec §13.5): the reader's keypad collects the PIN and sends the VERIFY
+    /// (or CHANGE REFERENCE DATA) itself. One exchange, counted; the observer sees the APDU
+    /// template with its empty PIN block (`20 FF…`) and the answer. Never retried.
+    pub fn pin_pad_entry(&mut self, entry: PinPadEntry<'_>) -> Result<PinPadResult> {
+        let (kind, template) = match entry {
+            PinPadEntry::Verify(s) => (CommandKind::Verify, s.as_bytes()),
+            PinPadEntry::Modify(s) => (CommandKind::ChangeReferenceData, s.as_bytes()),
+        };
+        let template = match entry {
+            PinPadEntry::Verify(_) => crate::apdu::pin_pad::PinPadRequest::parse_verify(template),
+            PinPadEntry::Modify(_) => crate::apdu::pin_pad::PinPadRequest::parse_modify(template),
+        }
+        .map(|r| r.apdu)
+        .unwrap_or_default();
+        self.wipe_scratch();
+        let Some(pad) = self.transport.pin_pad() else {
+            return Err(ArgumentError::NoPinPad { command: kind }.into());
+        };
+        let sent = match entry {
+            PinPadEntry::Verify(s) if pad.can_verify() => pad.verify_pin(s, &mut self.scratch),
+            PinPadEntry::Modify(s) if pad.can_modify() => pad.modify_pin(s, &mut self.scratch),
+            _ => return Err(ArgumentError::NoPinPad { command: kind }.into()),
+        };
+        self.count += 1;
+        if let Err(e) = sent {
+            self.wipe_scratch();
+            return Err(e.into());
+        }
+        let sw = ResponseRef::parse(&self.scratch, kind)?.sw;
+        self.notify_bytes(template);
+        Ok(PinPadResult::from_status(sw))
     }
 
     /// Send a command and append the complete response data to `out`, handling `61xx` (GET

@@ -15,9 +15,10 @@ mod channel;
 pub mod pcsc;
 pub(crate) mod scripted;
 
-pub use channel::{Channel, ChannelLimits, Exchange, ObserverPrivacy};
+pub use channel::{Channel, ChannelLimits, Exchange, ObserverPrivacy, PinPadEntry};
 pub use scripted::{ScriptStep, ScriptedTransport};
 
+use crate::apdu::pin_pad::{PinModifyStructure, PinVerifyStructure};
 use crate::error::TransportError;
 
 /// Result of a transport operation.
@@ -55,6 +56,37 @@ pub trait Transport {
     /// Afterwards the applet is selected, the MF is current and all PIN rights are gone
     /// (spec §1.3, §8.9).
     fn reset(&mut self) -> TransportResult;
+
+    /// The reader's PIN pad, when it has one (secure PIN entry, spec §13.5). The default: none.
+    fn pin_pad(&mut self) -> Option<&mut dyn PinPad> {
+        None
+    }
+}
+
+/// A PIN-pad reader's secure PIN entry (PC/SC part 10 FEATURE_VERIFY_PIN_DIRECT /
+/// FEATURE_MODIFY_PIN_DIRECT, spec §13.5): the reader asks the holder for the digits, fills them
+/// into the structure's APDU template and sends it to the card. The host never sees the PIN.
+pub trait PinPad {
+    /// The reader can verify a PIN on its keypad.
+    fn can_verify(&self) -> bool;
+
+    /// The reader can change a PIN on its keypad.
+    fn can_modify(&self) -> bool;
+
+    /// Let the holder enter the PIN for `structure`; `response` receives what the reader
+    /// answered: the card's R-APDU, or a reader status (`64 00` timeout, `64 01` cancel, …).
+    fn verify_pin(
+        &mut self,
+        structure: &PinVerifyStructure,
+        response: &mut Vec<u8>,
+    ) -> TransportResult;
+
+    /// Let the holder enter the current PIN and the new one twice for `structure`.
+    fn modify_pin(
+        &mut self,
+        structure: &PinModifyStructure,
+        response: &mut Vec<u8>,
+    ) -> TransportResult;
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -73,6 +105,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     fn reset(&mut self) -> TransportResult {
         (**self).reset()
     }
+    fn pin_pad(&mut self) -> Option<&mut dyn PinPad> {
+        (**self).pin_pad()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -90,5 +125,8 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
     fn reset(&mut self) -> TransportResult {
         (**self).reset()
+    }
+    fn pin_pad(&mut self) -> Option<&mut dyn PinPad> {
+        (**self).pin_pad()
     }
 }
