@@ -18,10 +18,13 @@ use std::thread;
 
 use zeroize::{Zeroize, Zeroizing};
 
+mod features;
 mod watch;
+pub use features::{Feature, ReaderFeatures};
 pub use watch::{WatchCanceller, WatchEvent, Watcher};
 
-use super::{Transport, TransportResult};
+use super::{PinPad, Transport, TransportResult};
+use crate::apdu::pin_pad::{PinModifyStructure, PinVerifyStructure};
 use crate::error::{TransportError, TransportFailure};
 
 type Result<T> = TransportResult<T>;
@@ -109,6 +112,8 @@ pub fn readers() -> Result<Vec<ReaderInfo>> {
 enum Request {
     /// The command bytes, wiped when dropped (a VERIFY carries the PIN block).
     Transmit(Zeroizing<Vec<u8>>),
+    /// SCardControl: the control code and the input (a PIN-pad structure).
+    Control(u32, Vec<u8>),
     Begin,
     End,
     Reset,
@@ -120,6 +125,7 @@ type Reply = Result<(Vec<u8>, Option<Vec<u8>>)>;
 pub struct PcscTransport {
     reader: String,
     atr: Vec<u8>,
+    features: ReaderFeatures,
     requests: mpsc::Sender<Request>,
     replies: mpsc::Receiver<Reply>,
     worker: Option<thread::JoinHandle<()>>,
@@ -161,6 +167,7 @@ impl PcscTransport {
             Err(e) => return Err(map_error(e)),
         };
         let atr = card_atr(&card)?;
+        let features = reader_features(&card, reader);
         let (req_tx, req_rx) = mpsc::channel();
         let (rep_tx, rep_rx) = mpsc::channel();
         let worker = thread::Builder::new()
@@ -170,6 +177,7 @@ impl PcscTransport {
         Ok(PcscTransport {
             reader: reader.to_owned(),
             atr,
+            features,
             requests: req_tx,
             replies: rep_rx,
             worker: Some(worker),
@@ -193,6 +201,27 @@ impl PcscTransport {
     /// The reader's name.
     pub fn reader(&self) -> &str {
         &self.reader
+    }
+
+    /// The PC/SC part 10 features the reader announced (empty for most readers).
+    pub fn features(&self) -> &ReaderFeatures {
+        &self.features
+    }
+
+    fn has_pin_pad(&self) -> bool {
+        self.features.control_code(Feature::VerifyPinDirect).is_some()
+            || self.features.control_code(Feature::ModifyPinDirect).is_some()
+    }
+
+    fn control(&mut self, feature: Feature, input: &[u8], response: &mut Vec<u8>) -> Result<()> {
+        response.clear();
+        let code = self
+            .features
+            .control_code(feature)
+            .ok_or(TransportError::bare(TransportFailure::ReaderUnavailable))?;
+        let data = self.call(Request::Control(code, input.to_vec()))?;
+        response.extend_from_slice(&data);
+        Ok(())
     }
 
     fn call(&mut self, req: Request) -> Result<Vec<u8>> {
@@ -293,6 +322,36 @@ fn classify(card: &pcsc::Card, e: TransportError) -> TransportError {
     e
 }
 
+/// The reader's features (spec §13.5), asked once at connect. A reader that does not answer
+/// the request has none. Open question (spec §13.5): eid-mw does not use "GemPC Pinpad"
+/// readers as PIN pads (they have sent a VERIFY with an empty buffer and blocked cards), so
+/// neither do we: their keyboard PIN path keeps working. Readers that offer PIN entry only
+/// through the PPDU route (`FF C2 01 …`) are treated as readers without a PIN pad.
+fn reader_features(card: &pcsc::Card, reader: &str) -> ReaderFeatures {
+    if reader.contains("GemPC Pinpad") {
+        return ReaderFeatures::default();
+    }
+    let mut buf = [0u8; 256];
+    let code = pcsc::ctl_code(features::GET_FEATURE_REQUEST.into());
+    match card.control(code, &[], &mut buf) {
+        Ok(answer) => ReaderFeatures::parse(answer),
+        Err(_) => ReaderFeatures::default(),
+    }
+}
+
+/// SCardControl with a PIN-pad structure; the answer is the card's R-APDU or the reader's
+/// status. Blocks while the holder types (up to the structure's timeout).
+fn control(card: &pcsc::Card, code: u32, input: &[u8]) -> Result<Vec<u8>> {
+    let mut buf = [0u8; 258];
+    let r = card
+        .control(code.into(), input, &mut buf)
+        .map(<[u8]>::to_vec)
+        .map_err(map_error)
+        .map_err(|e| classify(card, e));
+    buf.zeroize();
+    r
+}
+
 fn reconnect(card: &mut pcsc::Card) -> Result<Vec<u8>> {
     card.reconnect(
         pcsc::ShareMode::Shared,
@@ -308,6 +367,7 @@ fn worker(mut card: pcsc::Card, requests: mpsc::Receiver<Request>, replies: mpsc
     while let Ok(req) = requests.recv() {
         let reply = match req {
             Request::Transmit(cmd) => transmit(&card, &cmd).map(|d| (d, None)),
+            Request::Control(code, input) => control(&card, code, &input).map(|d| (d, None)),
             Request::End => Ok((Vec::new(), None)),
             Request::Reset => reconnect(&mut card).map(|atr| (Vec::new(), Some(atr))),
             Request::Begin => match card.transaction2() {
@@ -325,6 +385,9 @@ fn worker(mut card: pcsc::Card, requests: mpsc::Receiver<Request>, replies: mpsc
                         };
                         let reply = match req {
                             Request::Transmit(cmd) => transmit(&tx, &cmd).map(|d| (d, None)),
+                            Request::Control(code, input) => {
+                                control(&tx, code, &input).map(|d| (d, None))
+                            }
                             Request::Begin => Err(TransportError::failure(
                                 TransportFailure::Transaction,
                                 NestedTransaction,
@@ -391,6 +454,43 @@ impl Transport for PcscTransport {
 
     fn reset(&mut self) -> TransportResult {
         self.call(Request::Reset).map(drop)
+    }
+
+    /// The reader's PIN pad when it announced FEATURE_VERIFY_PIN_DIRECT or
+    /// FEATURE_MODIFY_PIN_DIRECT (spec §13.5).
+    fn pin_pad(&mut self) -> Option<&mut dyn PinPad> {
+        if self.has_pin_pad() {
+            Some(self)
+        } else {
+            None
+        }
+    }
+}
+
+/// Secure PIN entry through SCardControl (spec §13.5).
+impl PinPad for PcscTransport {
+    fn can_verify(&self) -> bool {
+        self.features.control_code(Feature::VerifyPinDirect).is_some()
+    }
+
+    fn can_modify(&self) -> bool {
+        self.features.control_code(Feature::ModifyPinDirect).is_some()
+    }
+
+    fn verify_pin(
+        &mut self,
+        structure: &PinVerifyStructure,
+        response: &mut Vec<u8>,
+    ) -> TransportResult {
+        self.control(Feature::VerifyPinDirect, structure.as_bytes(), response)
+    }
+
+    fn modify_pin(
+        &mut self,
+        structure: &PinModifyStructure,
+        response: &mut Vec<u8>,
+    ) -> TransportResult {
+        self.control(Feature::ModifyPinDirect, structure.as_bytes(), response)
     }
 }
 
