@@ -25,6 +25,7 @@ use der::{Encode, Sequence};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 
+use crate::apdu::pin_pad::PinPadOptions;
 use crate::card::{Session, SignInput};
 use crate::error::{Error, ParseError, ParseErrorKind, Parsed, Result};
 use crate::files::Certificate;
@@ -51,6 +52,9 @@ pub enum CmsKey<'p> {
     /// The non-repudiation key (`83`, a qualified signature): VERIFY with this PIN immediately
     /// before the signature (spec §8.9).
     NonRepudiation(&'p Pin),
+    /// The non-repudiation key with the PIN entered on the reader's keypad (spec §13.5),
+    /// verified immediately before the signature.
+    NonRepudiationPinPad(PinPadOptions),
     /// The authentication key (`82`), with a PIN verified earlier in the card session.
     Authentication,
 }
@@ -160,6 +164,9 @@ pub fn sign_detached<T: Transport>(
     };
     let signature = match key {
         CmsKey::NonRepudiation(pin) => session.non_repudiation(pin).sign(input, None)?,
+        CmsKey::NonRepudiationPinPad(options) => {
+            session.non_repudiation_pin_pad(options).sign(input, None)?
+        }
         CmsKey::Authentication => session.sign_authentication(input, None)?,
     };
 

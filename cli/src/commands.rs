@@ -4,6 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use aws_lc_rs::digest;
+use beid::apdu::pin_pad::PinPadOptions;
 use beid::card::{PinOutcome, PinStatus, Session, SignInput};
 use beid::files::{Address, Certificate, Identity, TokenInfo};
 use beid::transport::Transport;
@@ -390,6 +391,22 @@ struct PinReader {
     stdin: bool,
 }
 
+/// Whether to let the reader's keypad take the PIN (spec §13.5): when it has one that can do
+/// `change` (or verify), unless the PIN comes from stdin or `--no-pin-pad` was given.
+fn use_pin_pad<T: Transport>(
+    session: &mut Session<'_, T>,
+    stdin: bool,
+    no_pin_pad: bool,
+    change: bool,
+) -> bool {
+    let (verify, modify) = session.pin_pad_capabilities();
+    let use_it = !stdin && !no_pin_pad && if change { modify } else { verify };
+    if use_it {
+        eprintln!("beid: enter the PIN on the reader's keypad");
+    }
+    use_it
+}
+
 impl PinReader {
     fn read(&self, prompt: &str) -> Result<Pin> {
         let text: Zeroizing<String> = if self.stdin {
@@ -487,16 +504,31 @@ fn pin(g: &Global, action: &PinAction) -> Result<Exit> {
                 }
             }
         }
-        PinAction::Verify { pin_stdin } => {
+        PinAction::Verify {
+            pin_stdin,
+            no_pin_pad,
+        } => {
             let reader = PinReader { stdin: *pin_stdin };
             before_verify(&mut session)?;
-            let pin = reader.read("PIN: ")?;
-            pin_outcome(session.verify_pin(&pin)?)?;
+            if use_pin_pad(&mut session, *pin_stdin, *no_pin_pad, false) {
+                pin_outcome(session.verify_pin_pad(PinPadOptions::default())?)?;
+            } else {
+                let pin = reader.read("PIN: ")?;
+                pin_outcome(session.verify_pin(&pin)?)?;
+            }
             out!("PIN verified");
         }
-        PinAction::Change { pin_stdin } => {
+        PinAction::Change {
+            pin_stdin,
+            no_pin_pad,
+        } => {
             let reader = PinReader { stdin: *pin_stdin };
             before_verify(&mut session)?;
+            if use_pin_pad(&mut session, *pin_stdin, *no_pin_pad, true) {
+                pin_outcome(session.change_pin_pad(PinPadOptions::default())?)?;
+                out!("PIN changed");
+                return Ok(Exit::Ok);
+            }
             let current = reader.read("Current PIN: ")?;
             let new = reader.read("New PIN: ")?;
             if !*pin_stdin {
@@ -568,27 +600,39 @@ fn sign(g: &Global, args: &SignArgs) -> Result<Exit> {
     };
     let mut session = card.session()?;
     before_verify(&mut session)?;
-    let pin = pins.read("PIN: ")?;
+    let pad = use_pin_pad(&mut session, args.pin_stdin, args.no_pin_pad, false)
+        .then(PinPadOptions::default);
+    let pin = match pad {
+        Some(_) => None,
+        None => Some(pins.read("PIN: ")?),
+    };
     let out = match (args.format, args.key) {
         (SignFormat::Cms, key) => {
             if args.hash.is_some() {
                 eprintln!("beid: note: CMS uses the card's native hash; --hash is ignored");
             }
-            let cms_key = match key {
-                KeyArg::Nonrep => beid::cms::CmsKey::NonRepudiation(&pin),
-                KeyArg::Auth => {
-                    pin_outcome(session.verify_pin(&pin)?)?;
+            let cms_key = match (key, &pin, pad) {
+                (KeyArg::Nonrep, Some(pin), _) => beid::cms::CmsKey::NonRepudiation(pin),
+                (KeyArg::Nonrep, None, pad) => {
+                    beid::cms::CmsKey::NonRepudiationPinPad(pad.unwrap_or_default())
+                }
+                (KeyArg::Auth, pin, pad) => {
+                    verify_auth(&mut session, pin.as_ref(), pad)?;
                     beid::cms::CmsKey::Authentication
                 }
             };
             let chain: Vec<&Certificate> = ca.iter().collect();
-            beid::cms::sign_detached(&mut session, cms_key, &message, &cert, &chain, time::now())?
+            beid::cms::sign_detached(&mut session, cms_key, &message, &cert, &chain, time::now())
+                .map_err(pin_error)?
         }
         (format, key) => {
-            let signature = match key {
-                KeyArg::Nonrep => session.non_repudiation(&pin).sign(input, None),
-                KeyArg::Auth => {
-                    pin_outcome(session.verify_pin(&pin)?)?;
+            let signature = match (key, &pin) {
+                (KeyArg::Nonrep, Some(pin)) => session.non_repudiation(pin).sign(input, None),
+                (KeyArg::Nonrep, None) => session
+                    .non_repudiation_pin_pad(pad.unwrap_or_default())
+                    .sign(input, None),
+                (KeyArg::Auth, pin) => {
+                    verify_auth(&mut session, pin.as_ref(), pad)?;
                     session.sign_authentication(input, None)
                 }
             }
@@ -637,6 +681,19 @@ fn sign(g: &Global, args: &SignArgs) -> Result<Exit> {
 }
 
 /// Wrong PIN during a non-repudiation signature: the library reports it as a PIN error.
+/// VERIFY for the authentication key: typed, or on the keypad.
+fn verify_auth<T: Transport>(
+    session: &mut Session<'_, T>,
+    pin: Option<&Pin>,
+    pad: Option<PinPadOptions>,
+) -> Result<()> {
+    let outcome = match (pin, pad) {
+        (Some(pin), _) => session.verify_pin(pin)?,
+        (None, pad) => session.verify_pin_pad(pad.unwrap_or_default())?,
+    };
+    pin_outcome(outcome)
+}
+
 fn pin_error(e: beid::Error) -> Failure {
     match &e {
         beid::Error::Pin(beid::PinError::Wrong { tries_left }) => pin_outcome(PinOutcome::Wrong {

@@ -155,6 +155,10 @@ pub(crate) struct Global {
     /// Simulator: a content fault (repeatable).
     #[arg(long, global = true, value_name = "FAULT", requires = "sim")]
     pub(crate) sim_fault: Vec<SimFault>,
+    /// Simulator: attach a virtual PIN-pad reader; each value is what the holder does at the
+    /// next prompt: digits, `cancel` or `timeout` (repeatable; spec §13.5).
+    #[arg(long, global = true, value_name = "ENTRY", requires = "sim")]
+    pub(crate) sim_keypad: Vec<String>,
     /// Show the national number (personal data restricted by Belgian law; masked otherwise).
     #[arg(long, global = true)]
     pub(crate) show_national_number: bool,
@@ -336,6 +340,9 @@ pub(crate) struct SignArgs {
     /// Read the PIN from the first line of standard input (scripts) instead of a prompt.
     #[arg(long)]
     pub(crate) pin_stdin: bool,
+    /// Type the PIN on the keyboard even when the reader has a PIN pad.
+    #[arg(long)]
+    pub(crate) no_pin_pad: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -370,12 +377,18 @@ pub(crate) enum PinAction {
         /// Read the PIN from the first line of standard input.
         #[arg(long)]
         pin_stdin: bool,
+        /// Type the PIN on the keyboard even when the reader has a PIN pad.
+        #[arg(long)]
+        no_pin_pad: bool,
     },
     /// Change the PIN.
     Change {
         /// Read the current and the new PIN from the first two lines of standard input.
         #[arg(long)]
         pin_stdin: bool,
+        /// Type the PINs on the keyboard even when the reader has a PIN pad.
+        #[arg(long)]
+        no_pin_pad: bool,
     },
 }
 

@@ -143,7 +143,18 @@ fn simulator(g: &Global) -> Result<Source> {
     for fault in &g.sim_fault {
         builder = fault.apply(builder);
     }
-    let card = builder.build()?;
+    let mut card = builder.build()?;
+    if !g.sim_keypad.is_empty() {
+        let mut pad = beid_simulator::VirtualPinPad::new();
+        for entry in &g.sim_keypad {
+            pad.push(match entry.as_str() {
+                "cancel" => beid_simulator::KeypadEntry::Cancel,
+                "timeout" => beid_simulator::KeypadEntry::Timeout,
+                digits => beid_simulator::KeypadEntry::digits(digits),
+            });
+        }
+        card = card.with_pin_pad(pad);
+    }
     let family = if card.image().generation.is_ec() {
         KeyFamily::Ec
     } else {

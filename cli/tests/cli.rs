@@ -850,3 +850,93 @@ fn sim_serves_vpcd_and_never_logs_the_pin() {
             .starts_with("-----BEGIN CERTIFICATE-----")
     );
 }
+
+#[test]
+fn the_reader_keypad_takes_the_pin_when_there_is_one() {
+    // Verify, cancel, change with a confirmation that differs (spec §13.5).
+    let r = beid(
+        &["--sim=applet-1.8", "--sim-keypad", "1234", "pin", "verify"],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("keypad"), "{}", r.stderr);
+    let r = beid(
+        &[
+            "--sim=applet-1.7",
+            "--sim-keypad",
+            "cancel",
+            "pin",
+            "verify",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("PIN entry cancelled"), "{}", r.stderr);
+    let r = beid(
+        &[
+            "--sim=applet-1.7",
+            "--sim-keypad",
+            "timeout",
+            "pin",
+            "verify",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 5);
+    assert!(r.stderr.contains("timed out"), "{}", r.stderr);
+    let r = beid(
+        &["--sim=applet-1.8", "--sim-keypad", "9999", "pin", "verify"],
+        None,
+    );
+    assert_eq!(r.code, 5);
+    assert!(r.stderr.contains("2 tries left"), "{}", r.stderr);
+    let args = [
+        "--sim=applet-1.8",
+        "--sim-keypad",
+        "1234",
+        "--sim-keypad",
+        "4321",
+        "--sim-keypad",
+        "4322",
+        "pin",
+        "change",
+    ];
+    let r = beid(&args, None);
+    assert_eq!(r.code, 5);
+    assert!(r.stderr.contains("confirmation differ"), "{}", r.stderr);
+    // --pin-stdin and --no-pin-pad keep the keyboard path (the keypad queue is not used).
+    let r = beid(
+        &[
+            "--sim=applet-1.8",
+            "--sim-keypad",
+            "cancel",
+            "pin",
+            "verify",
+            "--pin-stdin",
+        ],
+        Some("1234\n"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // A non-repudiation signature with the PIN on the keypad.
+    let dir = temp_dir("keypad-sign");
+    let doc = dir.join("doc.txt");
+    std::fs::write(&doc, b"to sign").unwrap();
+    let sig = dir.join("doc.sig");
+    let r = beid(
+        &[
+            "--sim=applet-1.7",
+            "--sim-keypad",
+            "1234",
+            "sign",
+            "--key",
+            "nonrep",
+            "--in",
+            doc.to_str().unwrap(),
+            "--out",
+            sig.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(&sig).unwrap().len(), 256);
+}

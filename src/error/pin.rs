@@ -29,7 +29,7 @@ pub enum PinError {
     EntryTimedOut,
     /// The PIN-pad reader refused the entry (`64 02` new PINs differ, `64 03` wrong PIN length,
     /// `6B 80` invalid parameter, spec §13.5); nothing reached the card.
-    #[error("the PIN pad refused the entry ({sw:?})")]
+    #[error("the PIN pad refused the entry: {}", pin_pad_reason(*sw))]
     PinPadRefused {
         /// The reader's status word.
         sw: crate::vocab::StatusWord,
@@ -60,5 +60,15 @@ impl core::fmt::Display for PinFormatError {
                 write!(f, "character {position} is not a digit")
             }
         }
+    }
+}
+
+/// What a PIN-pad reader's own status word means (spec §13.5).
+fn pin_pad_reason(sw: crate::vocab::StatusWord) -> &'static str {
+    match sw.0 {
+        0x6402 => "the new PIN and its confirmation differ (64 02)",
+        0x6403 => "a PIN of the wrong length was entered (64 03)",
+        0x6B80 => "the reader does not accept the request (6B 80)",
+        _ => "unexpected reader status",
     }
 }

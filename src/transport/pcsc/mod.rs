@@ -209,8 +209,13 @@ impl PcscTransport {
     }
 
     fn has_pin_pad(&self) -> bool {
-        self.features.control_code(Feature::VerifyPinDirect).is_some()
-            || self.features.control_code(Feature::ModifyPinDirect).is_some()
+        self.features
+            .control_code(Feature::VerifyPinDirect)
+            .is_some()
+            || self
+                .features
+                .control_code(Feature::ModifyPinDirect)
+                .is_some()
     }
 
     fn control(&mut self, feature: Feature, input: &[u8], response: &mut Vec<u8>) -> Result<()> {
@@ -459,22 +464,22 @@ impl Transport for PcscTransport {
     /// The reader's PIN pad when it announced FEATURE_VERIFY_PIN_DIRECT or
     /// FEATURE_MODIFY_PIN_DIRECT (spec §13.5).
     fn pin_pad(&mut self) -> Option<&mut dyn PinPad> {
-        if self.has_pin_pad() {
-            Some(self)
-        } else {
-            None
-        }
+        if self.has_pin_pad() { Some(self) } else { None }
     }
 }
 
 /// Secure PIN entry through SCardControl (spec §13.5).
 impl PinPad for PcscTransport {
     fn can_verify(&self) -> bool {
-        self.features.control_code(Feature::VerifyPinDirect).is_some()
+        self.features
+            .control_code(Feature::VerifyPinDirect)
+            .is_some()
     }
 
     fn can_modify(&self) -> bool {
-        self.features.control_code(Feature::ModifyPinDirect).is_some()
+        self.features
+            .control_code(Feature::ModifyPinDirect)
+            .is_some()
     }
 
     fn verify_pin(
