@@ -575,3 +575,34 @@ fn a_revoked_certificate_is_named_when_revocation_is_checked() {
         server.outcome().unwrap();
     }
 }
+
+#[test]
+fn the_pin_can_come_from_the_reader_keypad() {
+    use beid::apdu::pin_pad::PinPadOptions;
+    use beid_simulator::{KeypadEntry, VirtualPinPad};
+    for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
+        let pad = VirtualPinPad::new()
+            .then(KeypadEntry::digits("1234"))
+            .then(KeypadEntry::Cancel);
+        let vc = profile.card().unwrap().with_pin_pad(pad);
+        let never = |_: &PinRequest| -> Result<Pin, PinError> {
+            panic!("the keypad takes the PIN, the source is not asked")
+        };
+        let auth = CardClientAuth::new(
+            BeidCard::open(vc).unwrap(),
+            never,
+            LoginOptions::new().pin_pad(PinPadOptions::default()),
+        )
+        .unwrap();
+        let server = Server::start(profile, &[&rustls::version::TLS13]);
+        login(&auth, &server).unwrap();
+        server.outcome().unwrap();
+        assert_eq!(auth.last_login().pin_requests, 1);
+        // The holder presses Cancel at the next login.
+        let failure = failed_login(&auth, profile);
+        assert!(
+            matches!(failure, LoginFailure::PinEntryCancelled),
+            "{failure:?}"
+        );
+    }
+}

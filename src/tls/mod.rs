@@ -59,6 +59,7 @@ pub use failure::LoginFailure;
 pub use pin_source::{FixedPin, PinRequest, PinSource};
 pub use scheme::offered_schemes;
 
+use crate::apdu::pin_pad::PinPadOptions;
 use crate::card::{BeidCard, PinOutcome, SignInput};
 use crate::error::{ArgumentError, CertRole, Check, Error, PinError, VerificationError};
 use crate::files::Certificate;
@@ -76,6 +77,7 @@ use crate::vocab::FileId;
 /// reports the typed [`LoginFailure`].
 #[derive(Default)]
 pub struct LoginOptions {
+    pin_pad: Option<PinPadOptions>,
     at: Option<u64>,
     trust: Option<TrustStore>,
     revocation: Option<(Mutex<Box<dyn RevocationFetcher + Send>>, RevocationMethod)>,
@@ -84,6 +86,7 @@ pub struct LoginOptions {
 impl core::fmt::Debug for LoginOptions {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("LoginOptions")
+            .field("pin_pad", &self.pin_pad)
             .field("at", &self.at)
             .field("trust", &self.trust.as_ref().map(|t| t.roots().len()))
             .field("revocation", &self.revocation.as_ref().map(|r| r.1))
@@ -95,6 +98,13 @@ impl LoginOptions {
     /// No client-side certificate checks.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// When the reader has a PIN pad, let the holder enter the PIN on it (spec §13.5) and do
+    /// not ask the [`PinSource`]; readers without one still use the source.
+    pub fn pin_pad(mut self, options: PinPadOptions) -> Self {
+        self.pin_pad = Some(options);
+        self
     }
 
     /// Check the certificates' validity at `unix` seconds (the caller's clock, e.g. now).
@@ -130,7 +140,7 @@ pub struct LoginStats {
     pub certificate_apdus: u64,
     /// APDUs to verify the PIN and sign (VERIFY, MSE:SET when needed, PSO:CDS, GET RESPONSE).
     pub signing_apdus: u64,
-    /// Times the PIN source was asked (0 or 1).
+    /// PIN entries: times the PIN source or the reader's keypad was asked (0 or 1).
     pub pin_requests: u32,
     /// The scheme the card signed with.
     pub scheme: Option<SignatureScheme>,
@@ -373,10 +383,20 @@ impl<T: Transport> Shared<T> {
             tries_left: *lock(&self.tries_left),
         };
         lock(&self.stats).pin_requests += 1;
-        let pin = self.pin.pin(&request).map_err(Error::from)?;
+        let pad = match self.options.pin_pad {
+            Some(options) if card.channel().pin_pad_capabilities().0 => Some(options),
+            _ => None,
+        };
+        let pin = match pad {
+            Some(_) => None,
+            None => Some(self.pin.pin(&request).map_err(Error::from)?),
+        };
         let before = card.apdu_count();
         let mut session = card.session()?;
-        let outcome = session.verify_pin(&pin);
+        let outcome = match (&pin, pad) {
+            (Some(pin), _) => session.verify_pin(pin),
+            (None, pad) => session.verify_pin_pad(pad.unwrap_or_default()),
+        };
         drop(pin);
         let outcome = outcome?;
         match outcome {
