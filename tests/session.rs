@@ -387,3 +387,144 @@ fn caller_mistakes_are_argument_errors_before_any_apdu() {
     assert!(matches!(e, Error::Argument(_)), "{e:?}");
     assert_eq!(s.card().apdu_count(), before);
 }
+
+/// The default verifier of each generation's default algorithm.
+fn default_verifier(g: Generation) -> &'static dyn VerificationAlgorithm {
+    if g.is_ec() {
+        &sig::ECDSA_P384_SHA384_ASN1
+    } else {
+        &sig::RSA_PKCS1_2048_8192_SHA256
+    }
+}
+
+#[test]
+fn a_message_is_hashed_by_the_library_and_the_signature_carries_its_certificate() {
+    use beid::vocab::KeyReference;
+    for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
+        let mut card = open(profile);
+        let g = card.generation();
+        let pin = Pin::new("1234").unwrap();
+        let mut s = card.session().unwrap();
+        let cert = s
+            .signing_certificate(KeyReference::Authentication)
+            .unwrap()
+            .expect("a citizen card has an authentication certificate");
+        let before = s.card().apdu_count();
+        assert!(
+            s.signing_certificate(KeyReference::Authentication)
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(s.card().apdu_count(), before, "kept, not read again");
+        s.verify_pin(&pin).unwrap();
+        let input = SignInput::Message {
+            hash: None,
+            message: MSG,
+        };
+        let signature = s.sign_authentication(input, None).unwrap();
+        let attached = signature.certificate().expect("attached");
+        assert_eq!(attached.der(), cert.der());
+        assert!(ok(
+            default_verifier(g),
+            attached.subject_public_key_info_der(),
+            &signature.to_standard()
+        ));
+        // Non-repudiation with an explicit hash; its certificate was never read: not attached.
+        let (hash, verifier): (_, &'static dyn VerificationAlgorithm) = if g.is_ec() {
+            (HashAlgorithm::Sha256, &sig::ECDSA_P384_SHA256_ASN1)
+        } else {
+            (HashAlgorithm::Sha512, &sig::RSA_PKCS1_2048_8192_SHA512)
+        };
+        let input = SignInput::Message {
+            hash: Some(hash),
+            message: MSG,
+        };
+        let signature = s.non_repudiation(&pin).sign(input, None).unwrap();
+        assert!(signature.certificate().is_none());
+        drop(s);
+        let spki = spki(&mut card, FileId::NonRepudiationCertificate);
+        assert!(ok(verifier, &spki, &signature.to_standard()), "{profile}");
+        // MD5 is refused before any APDU.
+        let mut s = card.session().unwrap();
+        let before = s.card().apdu_count();
+        let md5 = SignInput::Message {
+            hash: Some(HashAlgorithm::Md5),
+            message: MSG,
+        };
+        assert!(matches!(
+            s.sign_authentication(md5, None),
+            Err(Error::Argument(_))
+        ));
+        assert_eq!(s.card().apdu_count(), before);
+    }
+}
+
+#[test]
+fn mixed_mode_of_spec_8_9_through_the_library() {
+    for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
+        let mut card = open(profile);
+        let pin = Pin::new("1234").unwrap();
+        let input = SignInput::Message {
+            hash: None,
+            message: MSG,
+        };
+        let mut s = card.session().unwrap();
+        // `Verify, Sign(nonrep), Sign(auth)`: the VERIFY was the non-repudiation one — KO.
+        s.non_repudiation(&pin).sign(input, None).unwrap();
+        let e = s.sign_authentication(input, None).unwrap_err();
+        assert!(matches!(e, Error::Pin(PinError::NotVerified)), "{e:?}");
+        // `Verify, Verify, Sign(nonrep), Sign(auth)`: OK.
+        assert_eq!(s.verify_pin(&pin).unwrap(), PinOutcome::Verified);
+        s.non_repudiation(&pin).sign(input, None).unwrap();
+        s.sign_authentication(input, None).unwrap();
+        // A second non-repudiation signature needs its own VERIFY: the one-shot value does it.
+        s.non_repudiation(&pin).sign(input, None).unwrap();
+    }
+}
+
+#[test]
+fn the_card_refuses_a_non_repudiation_signature_without_its_verify() {
+    use beid::apdu::Command;
+    use beid::vocab::KeyReference;
+    for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
+        let mut card = open(profile);
+        let g = card.generation();
+        let algorithm = SignatureAlgorithm::for_digest(g, HashAlgorithm::default_for(g)).unwrap();
+        let dtbs = vec![0x5A; HashAlgorithm::default_for(g).digest_len()];
+        let attempt = |card: &mut BeidCard<VirtualCard>| {
+            let ch = card.channel();
+            let mse = ch
+                .transmit(&Command::mse_set(
+                    algorithm.reference(),
+                    KeyReference::NonRepudiation,
+                ))
+                .unwrap();
+            assert_eq!(mse.sw().0, 0x9000);
+            ch.transmit(&Command::pso_compute_digital_signature(&dtbs).unwrap())
+                .unwrap()
+                .sw()
+                .0
+        };
+        // No VERIFY at all.
+        assert_eq!(attempt(&mut card), 0x6982, "{profile}: no PIN");
+        // A PIN verified earlier in the session (for authentication), then a file read: the
+        // VERIFY is no longer "just before" (spec §8.9).
+        card.session()
+            .unwrap()
+            .verify_pin(&Pin::new("1234").unwrap())
+            .unwrap();
+        card.read_file(FileId::TokenInfo).unwrap();
+        assert_eq!(
+            attempt(&mut card),
+            0x6982,
+            "{profile}: VERIFY not just before"
+        );
+        // The authentication key is still usable with that VERIFY ("PIN once").
+        let mut s = card.session().unwrap();
+        let input = SignInput::Message {
+            hash: None,
+            message: MSG,
+        };
+        s.sign_authentication(input, None).unwrap();
+    }
+}

@@ -55,6 +55,9 @@ pub struct BeidCard<T: Transport> {
     selected: Option<FileId>,
     /// The security environment this library last set with MSE:SET (spec §8.7).
     se: Option<(crate::vocab::KeyReference, crate::vocab::AlgorithmReference)>,
+    /// The holder certificates as read from this card (authentication, non-repudiation), so
+    /// that signatures carry theirs without spending APDUs.
+    holder_certificates: [Option<std::sync::Arc<crate::files::Certificate>>; 2],
 }
 
 /// Which form of GET CARD DATA to send (spec §9.1).
@@ -114,6 +117,7 @@ impl<T: Transport> BeidCard<T> {
             progress,
             selected: None,
             se: None,
+            holder_certificates: [None, None],
         })
     }
 
@@ -265,9 +269,41 @@ impl<T: Transport> BeidCard<T> {
         let r = self.read_file_body(file, progress);
         if let Ok(bytes) = &r {
             self.learn_secrets(file, bytes);
+            self.remember_certificate(file, bytes);
         }
         self.channel.flush_observer();
         r
+    }
+
+    /// Keep a holder certificate read from the card (parsed; an empty or unreadable file is
+    /// not kept).
+    fn remember_certificate(&mut self, file: FileId, bytes: &[u8]) {
+        let slot = match file {
+            FileId::AuthenticationCertificate => 0,
+            FileId::NonRepudiationCertificate => 1,
+            _ => return,
+        };
+        if let (Ok(cert), Some(s)) = (
+            crate::files::Certificate::parse(bytes),
+            self.holder_certificates.get_mut(slot),
+        ) {
+            if !cert.der().is_empty() {
+                *s = Some(std::sync::Arc::new(cert));
+            }
+        }
+    }
+
+    /// The certificate of `key` if this card has read it already.
+    pub(crate) fn cached_certificate(
+        &self,
+        key: crate::vocab::KeyReference,
+    ) -> Option<std::sync::Arc<crate::files::Certificate>> {
+        let slot = match key {
+            crate::vocab::KeyReference::Authentication => 0,
+            crate::vocab::KeyReference::NonRepudiation => 1,
+            _ => return None,
+        };
+        self.holder_certificates.get(slot).cloned().flatten()
     }
 
     /// Teach the channel the national number found in `file`, so that observers see it masked.

@@ -19,16 +19,19 @@
 //! OFF, INTERNAL AUTHENTICATE through [`BeidCard::channel`], and any failed signature); no
 //! SELECT is sent.
 
+use std::sync::Arc;
+
 use zeroize::Zeroizing;
 
 use crate::apdu::Command;
 use crate::apdu::pin_pad::{PinModifyStructure, PinPadOptions, PinPadResult, PinVerifyStructure};
 use crate::card::BeidCard;
 use crate::error::{ArgumentError, CardError, Error, PinError, Result};
+use crate::files::Certificate;
 use crate::pin::Pin;
 use crate::transport::{PinPadEntry, Transport};
 use crate::vocab::{
-    CommandKind, EcdsaAlgorithm, Generation, HashAlgorithm, KeyReference, RsaAlgorithm,
+    CommandKind, EcdsaAlgorithm, FileId, Generation, HashAlgorithm, KeyReference, RsaAlgorithm,
     SignatureAlgorithm, Status,
 };
 
@@ -101,6 +104,34 @@ pub enum SignInput<'a> {
     /// Bytes for ECDSA algorithm `40` ("hash not specified": 20, 28, 32, 48 or 64 bytes);
     /// applet 1.8 only.
     RawEcdsa(&'a [u8]),
+    /// The message itself: the library hashes it (aws-lc-rs) with `hash`, or with the card's
+    /// default when `None` (SHA-256 on RSA cards, SHA-384 on applet 1.8, the hashes eid-mw
+    /// uses), then signs the digest as [`SignInput::Digest`]. MD5 is refused.
+    #[cfg(any(feature = "verify", feature = "cms"))]
+    Message {
+        /// The hash function, or `None` for the card's default.
+        hash: Option<HashAlgorithm>,
+        /// The bytes to sign.
+        message: &'a [u8],
+    },
+}
+
+/// `message` hashed with `hash` (aws-lc-rs); `None` for MD5.
+#[cfg(any(feature = "verify", feature = "cms"))]
+fn hash_message(hash: HashAlgorithm, message: &[u8]) -> Option<aws_lc_rs::digest::Digest> {
+    use aws_lc_rs::digest as d;
+    let alg = match hash {
+        HashAlgorithm::Sha1 => &d::SHA1_FOR_LEGACY_USE_ONLY,
+        HashAlgorithm::Sha224 => &d::SHA224,
+        HashAlgorithm::Sha256 => &d::SHA256,
+        HashAlgorithm::Sha384 => &d::SHA384,
+        HashAlgorithm::Sha512 => &d::SHA512,
+        HashAlgorithm::Sha3_256 => &d::SHA3_256,
+        HashAlgorithm::Sha3_384 => &d::SHA3_384,
+        HashAlgorithm::Sha3_512 => &d::SHA3_512,
+        _ => return None,
+    };
+    Some(d::digest(alg, message))
 }
 
 /// A signature made by the card, with what a caller needs to verify and embed it.
@@ -109,6 +140,7 @@ pub struct Signature {
     key: KeyReference,
     algorithm: SignatureAlgorithm,
     raw: Vec<u8>,
+    certificate: Option<Arc<Certificate>>,
 }
 
 impl Signature {
@@ -120,6 +152,14 @@ impl Signature {
     /// The algorithm selected with MSE:SET.
     pub fn algorithm(&self) -> SignatureAlgorithm {
         self.algorithm
+    }
+
+    /// The certificate of the key that signed, as read from this card (EF Cert#2 or #3), to
+    /// verify the signature and embed it. Present when the card had read it before the
+    /// signature (`read_all`, `read_file`, [`Session::signing_certificate`]): signing never
+    /// spends APDUs on it.
+    pub fn certificate(&self) -> Option<&Certificate> {
+        self.certificate.as_deref()
     }
 
     /// The signature exactly as the card returned it: PKCS#1 bytes (RSA), plain `r ‖ s`
@@ -293,6 +333,23 @@ impl<'c, T: Transport> Session<'c, T> {
         pin_outcome(sw, CommandKind::ChangeReferenceData).map_err(|e| self.card.refine(e))
     }
 
+    /// The certificate of `key` (authentication `82` or non-repudiation `83`): read from the
+    /// card the first time (EF Cert#2 / #3), then kept; later signatures with that key carry
+    /// it ([`Signature::certificate`]). `None` for a card without that certificate (kids
+    /// cards) or another key.
+    pub fn signing_certificate(&mut self, key: KeyReference) -> Result<Option<Arc<Certificate>>> {
+        if let Some(c) = self.card.cached_certificate(key) {
+            return Ok(Some(c));
+        }
+        let file = match key {
+            KeyReference::Authentication => FileId::AuthenticationCertificate,
+            KeyReference::NonRepudiation => FileId::NonRepudiationCertificate,
+            _ => return Ok(None),
+        };
+        self.card.read_file_inner(file, &mut |_, _| {})?;
+        Ok(self.card.cached_certificate(key))
+    }
+
     /// What the reader's PIN pad can do: `(verify, change)` (spec §13.5); `(false, false)`
     /// without one.
     pub fn pin_pad_capabilities(&mut self) -> (bool, bool) {
@@ -428,6 +485,18 @@ impl<'c, T: Transport> Session<'c, T> {
             .into()
         };
         let (algorithm, dtbs) = match input {
+            #[cfg(any(feature = "verify", feature = "cms"))]
+            SignInput::Message { hash, message } => {
+                let hash = hash.unwrap_or(HashAlgorithm::default_for(generation));
+                let digest = hash_message(hash, message).ok_or_else(unsupported)?;
+                return self.prepare(
+                    SignInput::Digest {
+                        hash,
+                        digest: digest.as_ref(),
+                    },
+                    algorithm,
+                );
+            }
             SignInput::Digest { hash, digest } => {
                 if digest.len() != hash.digest_len() {
                     return Err(ArgumentError::DigestLength {
@@ -510,6 +579,7 @@ impl<'c, T: Transport> Session<'c, T> {
                 key,
                 algorithm,
                 raw,
+                certificate: self.card.cached_certificate(key),
             }),
             Status::SecurityStatusNotSatisfied => {
                 self.card.se = None;

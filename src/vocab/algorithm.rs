@@ -30,6 +30,17 @@ pub enum HashAlgorithm {
 }
 
 impl HashAlgorithm {
+    /// The hash a card of `generation` signs with by default: SHA-384 on P-384 cards
+    /// (algorithm `02`), SHA-256 on RSA cards (`08` on 1.7; a DigestInfo with `01` on V1,
+    /// which has no SHA-256 algorithm of its own), the hashes eid-mw uses (spec §8.7, §8.8).
+    pub const fn default_for(generation: Generation) -> Self {
+        if generation.is_ec() {
+            HashAlgorithm::Sha384
+        } else {
+            HashAlgorithm::Sha256
+        }
+    }
+
     /// Length of the digest in bytes.
     pub const fn digest_len(self) -> usize {
         match self {
