@@ -20,9 +20,11 @@
 //!                Session: PIN status/VERIFY/CHANGE, MSE:SET, PSO:CDS, INTERNAL AUTHENTICATE
 //!                (spec §8)
 //!  files  tlv    pure parsers and the data model; never talk to a card (spec §4–§9, §11)
-//!  transport     Transport trait (PC/SC behind `pcsc`, scripted, the simulator), Channel:
-//!                T=0 61xx/6Cxx handling, observer with redaction, APDU count (spec §1.4)
-//!  apdu          Command (one constructor per command), Response, ResponseRef (spec §3, §8, §9)
+//!  transport     Transport trait (PC/SC behind `pcsc`, scripted, the simulator) with an
+//!                optional PinPad (secure PIN entry, spec §13.5), Channel: T=0 61xx/6Cxx
+//!                handling, observer with redaction, APDU count (spec §1.4)
+//!  apdu          Command (one constructor per command), Response, ResponseRef, the PIN-pad
+//!                structures and reader results (spec §3, §8, §9, §13.5)
 //!  pin           Pin, PinBlock: validated before any APDU, zeroized (spec §8.1, §8.2)
 //!  error         Error = Transport | Card | Pin | Parse | Argument | Verification, each a
 //!                layer's own type
