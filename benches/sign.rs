@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{self, EcdsaKeyPair, RsaKeyPair};
@@ -30,9 +30,10 @@ use beid::{BeidCard, Pin};
 use beid_simulator::{Profile, VirtualCard};
 use criterion::{Criterion, criterion_group};
 
-fn quick_mode() -> bool {
-    std::env::args().any(|a| a == "--test" || a == "--quick")
-}
+#[path = "support/paired.rs"]
+#[allow(dead_code)]
+mod support;
+use support::paired;
 
 /// Passes through to the simulator until armed; then answers every command from the answers
 /// the simulator gave to that instruction (an instant card: no crypto, no state).
@@ -122,55 +123,6 @@ fn cases() -> [Case; 2] {
             ),
         },
     ]
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
-fn per_call(iters: u32, f: &mut impl FnMut()) -> f64 {
-    let t = Instant::now();
-    for _ in 0..iters {
-        f();
-    }
-    t.elapsed().as_nanos() as f64 / f64::from(iters)
-}
-
-/// Alternating rounds; `(median baseline ns, median candidate ns, median ratio)`.
-fn paired(
-    label: &str,
-    rounds: usize,
-    iters: u32,
-    mut base: impl FnMut(),
-    mut cand: impl FnMut(),
-) -> (f64, f64, f64) {
-    let (rounds, iters) = if quick_mode() {
-        (1, 1)
-    } else {
-        (rounds, iters)
-    };
-    per_call(iters, &mut base);
-    per_call(iters, &mut cand);
-    let (mut b, mut c, mut r) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..rounds {
-        let (tb, tc) = if round % 2 == 0 {
-            let tb = per_call(iters, &mut base);
-            (tb, per_call(iters, &mut cand))
-        } else {
-            let tc = per_call(iters, &mut cand);
-            (per_call(iters, &mut base), tc)
-        };
-        b.push(tb);
-        c.push(tc);
-        r.push(tc / tb);
-    }
-    let (mb, mc, mr) = (median(&mut b), median(&mut c), median(&mut r));
-    println!(
-        "PAIRED {label}: baseline {mb:.0} ns | candidate {mc:.0} ns | ratio {mr:.3}x | difference {:.0} ns (median of {rounds} rounds x {iters})",
-        mc - mb
-    );
-    (mb, mc, mr)
 }
 
 /// An authentication signature's APDUs, and a non-repudiation one's, on a fresh card.

@@ -25,7 +25,7 @@
 )]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_lc_rs::digest::{self, Digest};
 use aws_lc_rs::signature::{
@@ -40,80 +40,10 @@ use criterion::{BatchSize, Criterion, criterion_group};
 // -------------------------------------------------------------------------------------------
 // Paired ratio measurement
 
-/// True when the bench binary is not measuring: criterion's test mode (`cargo test --benches`
-/// passes no `--bench`; `cargo bench -- --test`) or `--list`. The paired measurements are then
-/// shortened to one call each.
-fn quick_mode() -> bool {
-    let args: Vec<String> = std::env::args().collect();
-    !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--test" || a == "--list")
-}
-
-/// Median of a slice (sorted in place).
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-/// Time `iters` calls of `f`, in nanoseconds per call.
-fn time_per_call(iters: u32, f: &mut impl FnMut()) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iters {
-        f();
-    }
-    start.elapsed().as_nanos() as f64 / f64::from(iters)
-}
-
-/// Paired measurement: `rounds` rounds, each timing `iters` calls of the baseline and `iters`
-/// calls of the candidate (the order alternates between rounds so that drift cancels).
-/// Prints and returns `(median baseline ns, median candidate ns, median per-round ratio)`.
-fn paired(
-    label: &str,
-    rounds: usize,
-    iters: u32,
-    mut baseline: impl FnMut(),
-    mut candidate: impl FnMut(),
-) -> (f64, f64, f64) {
-    let (rounds, iters) = if quick_mode() {
-        (1, 1)
-    } else {
-        (rounds, iters)
-    };
-    // Warm both paths.
-    time_per_call(iters, &mut baseline);
-    time_per_call(iters, &mut candidate);
-    let mut b = Vec::with_capacity(rounds);
-    let mut c = Vec::with_capacity(rounds);
-    let mut r = Vec::with_capacity(rounds);
-    for round in 0..rounds {
-        let (tb, tc) = if round % 2 == 0 {
-            let tb = time_per_call(iters, &mut baseline);
-            (tb, time_per_call(iters, &mut candidate))
-        } else {
-            let tc = time_per_call(iters, &mut candidate);
-            (time_per_call(iters, &mut baseline), tc)
-        };
-        b.push(tb);
-        c.push(tc);
-        r.push(tc / tb);
-    }
-    let (mb, mc, mr) = (median(&mut b), median(&mut c), median(&mut r));
-    println!(
-        "PAIRED {label}: baseline {} | candidate {} | ratio {mr:.3}x (median of {rounds} rounds x {iters})",
-        fmt_ns(mb),
-        fmt_ns(mc),
-    );
-    (mb, mc, mr)
-}
-
-fn fmt_ns(ns: f64) -> String {
-    if ns >= 1_000_000.0 {
-        format!("{:.3} ms", ns / 1_000_000.0)
-    } else if ns >= 1_000.0 {
-        format!("{:.3} µs", ns / 1_000.0)
-    } else {
-        format!("{ns:.1} ns")
-    }
-}
+#[path = "support/paired.rs"]
+#[allow(dead_code)]
+mod support;
+use support::paired;
 
 // -------------------------------------------------------------------------------------------
 // 1. PSO:CDS through the library and the simulator vs aws-lc's raw sign

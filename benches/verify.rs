@@ -22,7 +22,7 @@
 )]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_lc_rs::digest;
 use aws_lc_rs::signature::{self, UnparsedPublicKey};
@@ -32,53 +32,10 @@ use beid::{BeidCard, CardContents, FileId};
 use beid_simulator::{Profile, TestPki, VirtualCard};
 use criterion::{Criterion, criterion_group};
 
-fn quick_mode() -> bool {
-    let args: Vec<String> = std::env::args().collect();
-    !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--test" || a == "--list")
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn time_per_call(iters: u32, f: &mut impl FnMut()) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iters {
-        f();
-    }
-    start.elapsed().as_nanos() as f64 / f64::from(iters)
-}
-
-/// Baseline and candidate alternate in rounds; prints the medians and the median ratio.
-fn paired(label: &str, rounds: usize, iters: u32, mut base: impl FnMut(), mut cand: impl FnMut()) {
-    let (rounds, iters) = if quick_mode() {
-        (1, 1)
-    } else {
-        (rounds, iters)
-    };
-    time_per_call(iters, &mut base);
-    time_per_call(iters, &mut cand);
-    let (mut b, mut c, mut r) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..rounds {
-        let (tb, tc) = if round % 2 == 0 {
-            let tb = time_per_call(iters, &mut base);
-            (tb, time_per_call(iters, &mut cand))
-        } else {
-            let tc = time_per_call(iters, &mut cand);
-            (time_per_call(iters, &mut base), tc)
-        };
-        b.push(tb);
-        c.push(tc);
-        r.push(tc / tb);
-    }
-    println!(
-        "PAIRED {label}: baseline {:.1} µs | candidate {:.1} µs | ratio {:.3}x (median of {rounds} rounds x {iters})",
-        median(&mut b) / 1000.0,
-        median(&mut c) / 1000.0,
-        median(&mut r)
-    );
-}
+#[path = "support/paired.rs"]
+#[allow(dead_code)]
+mod support;
+use support::paired;
 
 /// The raw `tbsCertificate` and signature of a certificate.
 fn tbs_and_sig(cert: &Certificate) -> (Vec<u8>, Vec<u8>) {

@@ -116,24 +116,6 @@ pub enum SignInput<'a> {
     },
 }
 
-/// `message` hashed with `hash` (aws-lc-rs); `None` for MD5.
-#[cfg(any(feature = "verify", feature = "cms"))]
-fn hash_message(hash: HashAlgorithm, message: &[u8]) -> Option<aws_lc_rs::digest::Digest> {
-    use aws_lc_rs::digest as d;
-    let alg = match hash {
-        HashAlgorithm::Sha1 => &d::SHA1_FOR_LEGACY_USE_ONLY,
-        HashAlgorithm::Sha224 => &d::SHA224,
-        HashAlgorithm::Sha256 => &d::SHA256,
-        HashAlgorithm::Sha384 => &d::SHA384,
-        HashAlgorithm::Sha512 => &d::SHA512,
-        HashAlgorithm::Sha3_256 => &d::SHA3_256,
-        HashAlgorithm::Sha3_384 => &d::SHA3_384,
-        HashAlgorithm::Sha3_512 => &d::SHA3_512,
-        _ => return None,
-    };
-    Some(d::digest(alg, message))
-}
-
 /// A signature made by the card, with what a caller needs to verify and embed it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signature {
@@ -488,7 +470,7 @@ impl<'c, T: Transport> Session<'c, T> {
             #[cfg(any(feature = "verify", feature = "cms"))]
             SignInput::Message { hash, message } => {
                 let hash = hash.unwrap_or(HashAlgorithm::default_for(generation));
-                let digest = hash_message(hash, message).ok_or_else(unsupported)?;
+                let digest = hash.digest(message).ok_or_else(unsupported)?;
                 return self.prepare(
                     SignInput::Digest {
                         hash,

@@ -94,24 +94,9 @@ fn rsa_bits(n: &[u8]) -> usize {
     }
 }
 
-/// The aws-lc-rs digest algorithm of a hash; `None` for MD5 (never accepted).
-pub(crate) fn digest_algorithm(hash: HashAlgorithm) -> Option<&'static digest::Algorithm> {
-    Some(match hash {
-        HashAlgorithm::Sha1 => &digest::SHA1_FOR_LEGACY_USE_ONLY,
-        HashAlgorithm::Sha224 => &digest::SHA224,
-        HashAlgorithm::Sha256 => &digest::SHA256,
-        HashAlgorithm::Sha384 => &digest::SHA384,
-        HashAlgorithm::Sha512 => &digest::SHA512,
-        HashAlgorithm::Sha3_256 => &digest::SHA3_256,
-        HashAlgorithm::Sha3_384 => &digest::SHA3_384,
-        HashAlgorithm::Sha3_512 => &digest::SHA3_512,
-        _ => return None,
-    })
-}
-
 /// The hash of `data`; `None` for MD5.
 pub(crate) fn hash(hash: HashAlgorithm, data: &[u8]) -> Option<digest::Digest> {
-    digest_algorithm(hash).map(|alg| digest::digest(alg, data))
+    hash.digest(data)
 }
 
 /// The hash algorithm named by a `DigestInfo` OID.

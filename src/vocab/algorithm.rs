@@ -29,6 +29,31 @@ pub enum HashAlgorithm {
     Sha3_512,
 }
 
+#[cfg(any(feature = "verify", feature = "cms"))]
+impl HashAlgorithm {
+    /// The aws-lc-rs digest algorithm of this hash; `None` for MD5 (never computed here).
+    pub(crate) fn aws_lc(self) -> Option<&'static aws_lc_rs::digest::Algorithm> {
+        use aws_lc_rs::digest as d;
+        Some(match self {
+            HashAlgorithm::Sha1 => &d::SHA1_FOR_LEGACY_USE_ONLY,
+            HashAlgorithm::Sha224 => &d::SHA224,
+            HashAlgorithm::Sha256 => &d::SHA256,
+            HashAlgorithm::Sha384 => &d::SHA384,
+            HashAlgorithm::Sha512 => &d::SHA512,
+            HashAlgorithm::Sha3_256 => &d::SHA3_256,
+            HashAlgorithm::Sha3_384 => &d::SHA3_384,
+            HashAlgorithm::Sha3_512 => &d::SHA3_512,
+            HashAlgorithm::Md5 => return None,
+        })
+    }
+
+    /// The hash of `data` (aws-lc-rs); `None` for MD5.
+    pub(crate) fn digest(self, data: &[u8]) -> Option<aws_lc_rs::digest::Digest> {
+        self.aws_lc()
+            .map(|alg| aws_lc_rs::digest::digest(alg, data))
+    }
+}
+
 impl HashAlgorithm {
     /// The hash a card of `generation` signs with by default: SHA-384 on P-384 cards
     /// (algorithm `02`), SHA-256 on RSA cards (`08` on 1.7; a DigestInfo with `01` on V1,
