@@ -64,7 +64,7 @@ fn parse_args() -> Result<Args, String> {
 /// Open a transport: a PC/SC reader if possible, the simulator otherwise.
 fn open(args: &Args) -> Result<(Box<dyn Transport + Send>, String), String> {
     if args.sim.is_none() {
-        match pcsc_transport(args) {
+        match pcsc_transport(args.reader.as_deref()) {
             Ok(t) => return Ok(t),
             Err(e) if args.pcsc_only => return Err(format!("no card through PC/SC: {e}")),
             Err(e) => eprintln!("No card through PC/SC ({e}); using the embedded simulator."),
@@ -76,21 +76,9 @@ fn open(args: &Args) -> Result<(Box<dyn Transport + Send>, String), String> {
     Ok((Box::new(card), format!("simulator, profile {profile}")))
 }
 
-#[cfg(feature = "pcsc")]
-fn pcsc_transport(args: &Args) -> Result<(Box<dyn Transport + Send>, String), beid::Error> {
-    use beid::transport::pcsc::PcscTransport;
-    let t = match &args.reader {
-        Some(name) => PcscTransport::connect(name)?,
-        None => PcscTransport::connect_first()?,
-    };
-    let label = format!("PC/SC reader \"{}\"", t.reader());
-    Ok((Box::new(t), label))
-}
-
-#[cfg(not(feature = "pcsc"))]
-fn pcsc_transport(_: &Args) -> Result<(Box<dyn Transport + Send>, String), beid::Error> {
-    Err(beid::TransportError::NoReader.into())
-}
+#[path = "support/reader.rs"]
+mod reader;
+use reader::pcsc_transport;
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|b| format!("{b:02X}")).collect()

@@ -103,24 +103,12 @@ fn open(args: &Args) -> Result<(Box<dyn Transport + Send>, String), beid::Error>
         let card = profile.card().map_err(|_| beid::TransportError::NoCard)?;
         return Ok((Box::new(card), format!("simulator, profile {profile}")));
     }
-    pcsc_transport(args)
+    pcsc_transport(args.reader.as_deref())
 }
 
-#[cfg(feature = "pcsc")]
-fn pcsc_transport(args: &Args) -> Result<(Box<dyn Transport + Send>, String), beid::Error> {
-    use beid::transport::pcsc::PcscTransport;
-    let t = match &args.reader {
-        Some(name) => PcscTransport::connect(name)?,
-        None => PcscTransport::connect_first()?,
-    };
-    let label = format!("PC/SC reader \"{}\"", t.reader());
-    Ok((Box::new(t), label))
-}
-
-#[cfg(not(feature = "pcsc"))]
-fn pcsc_transport(_: &Args) -> Result<(Box<dyn Transport + Send>, String), beid::Error> {
-    Err(beid::TransportError::NoReader.into())
-}
+#[path = "support/reader.rs"]
+mod reader;
+use reader::pcsc_transport;
 
 fn roots(args: &Args) -> Result<RootCertStore, String> {
     let mut roots = RootCertStore::empty();

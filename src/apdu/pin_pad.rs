@@ -89,6 +89,29 @@ fn langid_bytes(language: PinPadLanguage) -> [u8; 2] {
     language.langid().to_le_bytes()
 }
 
+/// A PC/SC part 10 PIN structure: timeouts and the three format bytes, the fields of this
+/// kind of structure (`fields`, which end with wLangId and the message indexes), no TEO
+/// prologue, the APDU template's length (little-endian) and the template: `header ‖ blocks`,
+/// where each block is the "empty" PIN block the reader fills.
+fn structure(options: PinPadOptions, fields: &[u8], header: [u8; 5], blocks: usize) -> Vec<u8> {
+    let apdu: Vec<u8> = header
+        .into_iter()
+        .chain((0..blocks).flat_map(|_| EMPTY_BLOCK))
+        .collect();
+    let mut s = vec![
+        options.timeout_s,
+        options.timeout_s,
+        FORMAT_STRING,
+        PIN_BLOCK_STRING,
+        PIN_LENGTH_FORMAT,
+    ];
+    s.extend_from_slice(fields);
+    s.extend_from_slice(&[0x00, 0x00, 0x00]); // bTeoPrologue
+    s.extend_from_slice(&(apdu.len() as u32).to_le_bytes());
+    s.extend_from_slice(&apdu);
+    s
+}
+
 /// `PIN_VERIFY_STRUCTURE` for FEATURE_VERIFY_PIN_DIRECT (spec §13.5): the bytes eid-mw and
 /// commons-eid send, around the APDU template `00 20 00 01 08 20 FF…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,27 +120,22 @@ pub struct PinVerifyStructure(Vec<u8>);
 impl PinVerifyStructure {
     /// The structure for a VERIFY of the cardholder PIN (reference `01`).
     pub fn new(options: PinPadOptions) -> Self {
-        let apdu: Vec<u8> = [0x00, 0x20, 0x00, 0x01, 0x08]
-            .into_iter()
-            .chain(EMPTY_BLOCK)
-            .collect();
-        let mut s = vec![
-            options.timeout_s,
-            options.timeout_s,
-            FORMAT_STRING,
-            PIN_BLOCK_STRING,
-            PIN_LENGTH_FORMAT,
+        let [lang0, lang1] = langid_bytes(options.language);
+        let fields = [
             MAX_EXTRA_DIGIT[0],
             MAX_EXTRA_DIGIT[1],
             VALIDATION_OK_KEY,
             0x01, // bNumberMessage
+            lang0,
+            lang1,
+            0x00, // bMsgIndex
         ];
-        s.extend_from_slice(&langid_bytes(options.language));
-        s.push(0x00); // bMsgIndex
-        s.extend_from_slice(&[0x00, 0x00, 0x00]); // bTeoPrologue
-        s.extend_from_slice(&(apdu.len() as u32).to_le_bytes());
-        s.extend_from_slice(&apdu);
-        PinVerifyStructure(s)
+        PinVerifyStructure(structure(
+            options,
+            &fields,
+            [0x00, 0x20, 0x00, 0x01, 0x08],
+            1,
+        ))
     }
 
     /// The bytes for SCardControl.
@@ -135,17 +153,8 @@ pub struct PinModifyStructure(Vec<u8>);
 impl PinModifyStructure {
     /// The structure for a CHANGE REFERENCE DATA of the cardholder PIN.
     pub fn new(options: PinPadOptions) -> Self {
-        let apdu: Vec<u8> = [0x00, 0x24, 0x00, 0x01, 0x10]
-            .into_iter()
-            .chain(EMPTY_BLOCK)
-            .chain(EMPTY_BLOCK)
-            .collect();
-        let mut s = vec![
-            options.timeout_s,
-            options.timeout_s,
-            FORMAT_STRING,
-            PIN_BLOCK_STRING,
-            PIN_LENGTH_FORMAT,
+        let [lang0, lang1] = langid_bytes(options.language);
+        let fields = [
             0x00, // bInsertionOffsetOld
             0x08, // bInsertionOffsetNew
             MAX_EXTRA_DIGIT[0],
@@ -153,13 +162,18 @@ impl PinModifyStructure {
             0x03, // bConfirmPIN: confirm the new PIN, ask the current one
             VALIDATION_OK_KEY,
             0x03, // bNumberMessage
+            lang0,
+            lang1,
+            0x00, // bMsgIndex1
+            0x01, // bMsgIndex2
+            0x02, // bMsgIndex3
         ];
-        s.extend_from_slice(&langid_bytes(options.language));
-        s.extend_from_slice(&[0x00, 0x01, 0x02]); // bMsgIndex1..3
-        s.extend_from_slice(&[0x00, 0x00, 0x00]); // bTeoPrologue
-        s.extend_from_slice(&(apdu.len() as u32).to_le_bytes());
-        s.extend_from_slice(&apdu);
-        PinModifyStructure(s)
+        PinModifyStructure(structure(
+            options,
+            &fields,
+            [0x00, 0x24, 0x00, 0x01, 0x10],
+            2,
+        ))
     }
 
     /// The bytes for SCardControl.
