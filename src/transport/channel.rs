@@ -306,6 +306,18 @@ impl<T: Transport> Channel<T> {
         let mut last_was_get_response = false;
         loop {
             match sw.status() {
+                // Only reads are re-sent (a VERIFY or PSO:CDS never is): the status is the
+                // answer, and the caller classifies it.
+                Status::WrongLe(_)
+                    if !(if last_was_get_response {
+                        CommandKind::GetResponse
+                    } else {
+                        command.kind()
+                    })
+                    .may_resend_on_wrong_le() =>
+                {
+                    return Ok(sw);
+                }
                 Status::WrongLe(n) => {
                     if resends >= self.limits.max_wrong_le {
                         return Err(CardError::Protocol {
@@ -428,6 +440,36 @@ mod tests {
     use crate::transport::{ScriptStep, ScriptedTransport};
     use crate::vocab::CommandKind;
     use std::sync::{Arc, Mutex};
+
+    #[test]
+    fn a_verify_or_a_signature_is_never_resent_after_6cxx() {
+        // Found by the sign_flow fuzz target: a 6Cxx answer to VERIFY made the channel re-send
+        // the PIN with the "exact" Le.
+        let pin = crate::Pin::new("1234").unwrap_or_else(|_| unreachable!());
+        for cmd in [
+            Command::verify(&pin.block()),
+            Command::pso_compute_digital_signature(&[0x11; 32]).unwrap_or_else(|_| unreachable!()),
+        ] {
+            let mut ch = Channel::new(ScriptedTransport::from_responses(vec![
+                h("6C08"),
+                h("9000"),
+            ]));
+            let sw = ch.transmit_into(&cmd, &mut Vec::new()).ok();
+            assert_eq!(sw, Some(StatusWord(0x6C08)), "{:?}", cmd.kind());
+            assert_eq!(ch.apdu_count(), 1, "sent once");
+        }
+        // A read is re-sent with the exact Le, as before.
+        let mut ch = Channel::new(ScriptedTransport::from_responses(vec![
+            h("6C02"),
+            h("AABB 9000"),
+        ]));
+        let mut out = Vec::new();
+        let sw = ch.transmit_into(&Command::read_binary(0, 4), &mut out).ok();
+        assert_eq!(
+            (sw, out.len(), ch.apdu_count()),
+            (Some(StatusWord::SUCCESS), 2, 2)
+        );
+    }
 
     #[test]
     fn get_response_chain_is_followed() {

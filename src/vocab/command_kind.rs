@@ -44,6 +44,20 @@ impl CommandKind {
         )
     }
 
+    /// True for the commands a host may re-send after `6C xx` ("wrong Le, xx = exact length",
+    /// spec §10): the reads the card documents it for (READ BINARY, READ RECORD, GET CARD DATA,
+    /// GET RESPONSE). Never a command with an effect: re-sending a VERIFY would send the PIN
+    /// twice, a PSO:CDS would sign twice.
+    pub const fn may_resend_on_wrong_le(self) -> bool {
+        matches!(
+            self,
+            CommandKind::ReadBinary
+                | CommandKind::ReadRecord
+                | CommandKind::GetCardData
+                | CommandKind::GetResponse
+        )
+    }
+
     /// Classify a command by its class and instruction bytes.
     pub const fn from_header(cla: u8, ins: u8) -> Self {
         match (cla & 0x80 != 0, ins) {
