@@ -85,42 +85,21 @@ pub struct VirtualCardBuilder {
     language: MonthLanguage,
     birth_date_format: Option<BirthDateFormat>,
     // identity
+    /// The identity file as the library writes it (spec §4.1, §4.2); the fields the build
+    /// derives (card and chip number, validity, national number, birth date, sex, photo
+    /// and basic-key hashes) are filled in by `build_image`.
+    identity: IdentityBuilder,
     card_number: Option<String>,
     chip_serial: Option<[u8; 16]>,
     validity_begin: Option<CardDate>,
     validity_end: Option<CardDate>,
-    issuing_municipality: String,
     national_number: Option<String>,
     national_number_sequence: Option<u16>,
-    surname: String,
-    given_names: Option<String>,
-    third_name_initial: Option<String>,
-    nationality: String,
-    birth_place: String,
     birth: Birth,
     sex: Option<Sex>,
-    noble_condition: Option<String>,
-    document_type: DocumentType,
-    special_status: Option<SpecialStatus>,
-    duplicate: Option<String>,
-    special_organisation: Option<SpecialOrganisation>,
-    member_of_family: bool,
-    date_and_country_of_protection: Option<String>,
-    work_permit: Option<WorkPermit>,
-    employer_vat_1: Option<String>,
-    employer_vat_2: Option<String>,
-    regional_file_number: Option<String>,
-    brexit_mention_1: Option<BrexitMention>,
-    brexit_mention_2: Option<BrexitMention>,
-    card_a_mention_1: Option<CardAMention>,
-    card_a_mention_2: Option<CardAMention>,
-    eu_start_date: Option<CardDate>,
-    empty_tags: Vec<u8>,
-    extra_tags: Vec<(u8, Vec<u8>)>,
     // address
-    street: String,
-    zip: String,
-    municipality: String,
+    /// The address file as the library writes it (spec §4.3).
+    address: AddressBuilder,
     // photo
     photo: Option<Arc<Vec<u8>>>,
     // PIN
@@ -142,29 +121,61 @@ impl core::fmt::Debug for VirtualCardBuilder {
         f.debug_struct("VirtualCardBuilder")
             .field("generation", &self.generation)
             .field("seed", &self.seed)
-            .field("document_type", &self.document_type)
+            .field("document_type", &self.identity.document_type)
             .field("faults", &self.faults)
             .finish_non_exhaustive()
     }
 }
 
+/// The identity a new builder starts from: the spec §4.4 specimen with this simulator's
+/// defaults (a Dutch-language citizen card); the derived fields are replaced at build time.
+fn default_identity() -> IdentityBuilder {
+    let mut id = IdentityBuilder::specimen();
+    id.file_structure_version = None;
+    id.issuing_municipality = "Brussel".to_owned();
+    id.surname = "Specimen".to_owned();
+    id.given_names = Some("Alice Geldig".to_owned());
+    id.first_letter_of_third_given_name = Some(String::new());
+    id.nationality = "Belg".to_owned();
+    id.birth_place = "Brussel".to_owned();
+    id.noble_condition = Some(String::new());
+    id.document_type = DocumentType::BelgianCitizen;
+    id.special_status = Some(SpecialStatus::NoStatus);
+    id.duplicate = None;
+    id.special_organisation = None;
+    id.member_of_family = false;
+    id.date_and_country_of_protection = None;
+    id.work_permit = None;
+    id.employer_vat_1 = None;
+    id.employer_vat_2 = None;
+    id.regional_file_number = None;
+    id.brexit_mention_1 = None;
+    id.brexit_mention_2 = None;
+    id.card_a_mention_1 = None;
+    id.card_a_mention_2 = None;
+    id.eu_start_date = None;
+    id.empty_tags = Vec::new();
+    id.extra_tags = Vec::new();
+    id
+}
+
 macro_rules! text_setter {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident => $part:ident . $field:ident) => {
         $(#[$doc])*
         #[must_use]
         pub fn $name(mut self, value: impl Into<String>) -> Self {
-            self.$name = value.into();
+            self.$part.$field = value.into();
             self
         }
     };
 }
 
 macro_rules! opt_text_setter {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident => $part:ident . $field:ident) => {
         $(#[$doc])*
         #[must_use]
         pub fn $name(mut self, value: impl Into<String>) -> Self {
-            self.$name = Some(value.into());
+            self.$part.$field = Some(value.into());
             self
         }
     };
@@ -184,14 +195,8 @@ impl VirtualCardBuilder {
             chip_serial: None,
             validity_begin: None,
             validity_end: None,
-            issuing_municipality: "Brussel".into(),
             national_number: None,
             national_number_sequence: None,
-            surname: "Specimen".into(),
-            given_names: Some("Alice Geldig".into()),
-            third_name_initial: Some(String::new()),
-            nationality: "Belg".into(),
-            birth_place: "Brussel".into(),
             birth: match BirthDate::new(1990, Some(3), Some(15)) {
                 Some(d) => Birth::Date(d),
                 None => Birth::Raw {
@@ -200,27 +205,9 @@ impl VirtualCardBuilder {
                 },
             },
             sex: None,
-            noble_condition: Some(String::new()),
-            document_type: DocumentType::BelgianCitizen,
-            special_status: Some(SpecialStatus::NoStatus),
-            duplicate: None,
-            special_organisation: None,
-            member_of_family: false,
-            date_and_country_of_protection: None,
-            work_permit: None,
-            employer_vat_1: None,
-            employer_vat_2: None,
-            regional_file_number: None,
-            brexit_mention_1: None,
-            brexit_mention_2: None,
-            card_a_mention_1: None,
-            card_a_mention_2: None,
-            eu_start_date: None,
-            empty_tags: Vec::new(),
-            extra_tags: Vec::new(),
-            street: "Specimenstraat 1".into(),
-            zip: "1000".into(),
-            municipality: "Brussel".into(),
+            identity: default_identity(),
+            address: AddressBuilder::new("Specimenstraat 1", "1000", "Brussel")
+                .pad_to(content::ADDRESS_FILE_LEN),
             photo: None,
             pin: "1234".into(),
             pin_tries_left: 3,
@@ -346,7 +333,7 @@ impl VirtualCardBuilder {
 
     text_setter!(
         /// Tag 05, card delivery (issuing) municipality.
-        issuing_municipality
+        issuing_municipality => identity.issuing_municipality
     );
 
     /// Tag 06, national register number (11 digits, spec §6.9). Default: computed from the
@@ -376,27 +363,27 @@ impl VirtualCardBuilder {
 
     text_setter!(
         /// Tag 07, surname.
-        surname
+        surname => identity.surname
     );
 
     opt_text_setter!(
         /// Tag 08, first two given names.
-        given_names
+        given_names => identity.given_names
     );
 
     opt_text_setter!(
         /// Tag 09, first letter of the third given name (default: present and empty).
-        third_name_initial
+        third_name_initial => identity.first_letter_of_third_given_name
     );
 
     text_setter!(
         /// Tag 0A, nationality (free text in the card language, e.g. "Belg", "Belge").
-        nationality
+        nationality => identity.nationality
     );
 
     text_setter!(
         /// Tag 0B, birth place.
-        birth_place
+        birth_place => identity.birth_place
     );
 
     /// Tag 0C, birth date (full or partial), written in the card [`language`](Self::language).
@@ -458,101 +445,101 @@ impl VirtualCardBuilder {
 
     opt_text_setter!(
         /// Tag 0E, noble condition (default: present and empty).
-        noble_condition
+        noble_condition => identity.noble_condition
     );
 
     /// Tag 0F, document type (spec §6.1). Default 1 (Belgian citizen).
     #[must_use]
     pub fn document_type(mut self, document_type: DocumentType) -> Self {
-        self.document_type = document_type;
+        self.identity.document_type = document_type;
         self
     }
 
     /// Tag 10, special status (default `0`).
     #[must_use]
     pub fn special_status(mut self, status: SpecialStatus) -> Self {
-        self.special_status = Some(status);
+        self.identity.special_status = Some(status);
         self
     }
 
     opt_text_setter!(
         /// Tag 12, duplicate (two digits, e.g. `"01"`; absent by default).
-        duplicate
+        duplicate => identity.duplicate
     );
 
     /// Tag 13, special organisation (absent by default).
     #[must_use]
     pub fn special_organisation(mut self, organisation: SpecialOrganisation) -> Self {
-        self.special_organisation = Some(organisation);
+        self.identity.special_organisation = Some(organisation);
         self
     }
 
     /// Tag 14, member of family (present with length 0 when true).
     #[must_use]
     pub fn member_of_family(mut self, member: bool) -> Self {
-        self.member_of_family = member;
+        self.identity.member_of_family = member;
         self
     }
 
     opt_text_setter!(
         /// Tag 15, date and country of protection (`dd.MM.yyyy-A2`).
-        date_and_country_of_protection
+        date_and_country_of_protection => identity.date_and_country_of_protection
     );
 
     /// Tag 16, work-permit mention.
     #[must_use]
     pub fn work_permit(mut self, mention: WorkPermit) -> Self {
-        self.work_permit = Some(mention);
+        self.identity.work_permit = Some(mention);
         self
     }
 
     opt_text_setter!(
         /// Tag 17, employer VAT number 1 (`xxxx.xxx.xxx`).
-        employer_vat_1
+        employer_vat_1 => identity.employer_vat_1
     );
 
     opt_text_setter!(
         /// Tag 18, employer VAT number 2.
-        employer_vat_2
+        employer_vat_2 => identity.employer_vat_2
     );
 
     opt_text_setter!(
         /// Tag 19, regional file number.
-        regional_file_number
+        regional_file_number => identity.regional_file_number
     );
 
     /// Tag 1B, Brexit mention 1.
     #[must_use]
     pub fn brexit_mention_1(mut self, mention: BrexitMention) -> Self {
-        self.brexit_mention_1 = Some(mention);
+        self.identity.brexit_mention_1 = Some(mention);
         self
     }
 
     /// Tag 1C, Brexit mention 2.
     #[must_use]
     pub fn brexit_mention_2(mut self, mention: BrexitMention) -> Self {
-        self.brexit_mention_2 = Some(mention);
+        self.identity.brexit_mention_2 = Some(mention);
         self
     }
 
     /// Tag 1D, A-card mention 1.
     #[must_use]
     pub fn card_a_mention_1(mut self, mention: CardAMention) -> Self {
-        self.card_a_mention_1 = Some(mention);
+        self.identity.card_a_mention_1 = Some(mention);
         self
     }
 
     /// Tag 1E, A-card mention 2.
     #[must_use]
     pub fn card_a_mention_2(mut self, mention: CardAMention) -> Self {
-        self.card_a_mention_2 = Some(mention);
+        self.identity.card_a_mention_2 = Some(mention);
         self
     }
 
     /// Tag 1F, EU registration date / date of permanent residence.
     #[must_use]
     pub fn eu_start_date(mut self, date: CardDate) -> Self {
-        self.eu_start_date = Some(date);
+        self.identity.eu_start_date = Some(date);
         self
     }
 
@@ -575,7 +562,7 @@ impl VirtualCardBuilder {
                 InputProblem::ReservedTag { tag },
             ));
         }
-        self.empty_tags.push(tag);
+        self.identity.empty_tags.push(IdentityTag::from_byte(tag));
         self
     }
 
@@ -590,7 +577,7 @@ impl VirtualCardBuilder {
                 InputProblem::ReservedTag { tag },
             ));
         }
-        self.extra_tags.push((tag, value.into()));
+        self.identity.extra_tags.push((tag, value.into()));
         self
     }
 
@@ -598,17 +585,17 @@ impl VirtualCardBuilder {
 
     text_setter!(
         /// Address tag 01, street and number.
-        street
+        street => address.street_and_number
     );
 
     text_setter!(
         /// Address tag 02, zip code.
-        zip
+        zip => address.zip
     );
 
     text_setter!(
         /// Address tag 03, municipality.
-        municipality
+        municipality => address.municipality
     );
 
     /// Street, zip and municipality at once.
@@ -788,7 +775,7 @@ impl VirtualCardBuilder {
             SimulatorError::input("national_number", InputProblem::NotDigits),
         )?;
         let card_number_text = self.card_number.clone().unwrap_or_else(|| {
-            derive_card_number(self.seed, self.document_type.is_foreigner_card())
+            derive_card_number(self.seed, self.identity.document_type.is_foreigner_card())
         });
         let card_number =
             CardNumber::from_bytes(card_number_text.as_bytes()).ok_or(SimulatorError::input(
@@ -847,55 +834,20 @@ impl VirtualCardBuilder {
             .map(|f| HashAlg::Sha384.hash(f).unwrap_or_default());
 
         // Identity file, through the library's encoder (spec §4.1, §4.2).
-        let mut id = IdentityBuilder::specimen();
-        id.file_structure_version = None;
+        let mut id = self.identity.clone();
         id.card_number = card_number;
         id.chip_number = serial;
         id.validity_begin = validity_begin;
         id.validity_end = validity_end;
-        id.issuing_municipality = self.issuing_municipality.clone();
         id.national_number = nn;
-        id.surname = self.surname.clone();
-        id.given_names = self.given_names.clone();
-        id.first_letter_of_third_given_name = self.third_name_initial.clone();
-        id.nationality = self.nationality.clone();
-        id.birth_place = self.birth_place.clone();
         id.birth_date = birth_text;
         id.sex = sex;
-        id.noble_condition = self.noble_condition.clone();
-        id.document_type = self.document_type;
-        id.special_status = self.special_status;
         id.photo_hash = photo_hash;
-        id.duplicate = self.duplicate.clone();
-        id.special_organisation = self.special_organisation;
-        id.member_of_family = self.member_of_family;
-        id.date_and_country_of_protection = self.date_and_country_of_protection.clone();
-        id.work_permit = self.work_permit;
-        id.employer_vat_1 = self.employer_vat_1.clone();
-        id.employer_vat_2 = self.employer_vat_2.clone();
-        id.regional_file_number = self.regional_file_number.clone();
         id.basic_key_hash = basic_key_hash;
-        id.brexit_mention_1 = self.brexit_mention_1;
-        id.brexit_mention_2 = self.brexit_mention_2;
-        id.card_a_mention_1 = self.card_a_mention_1;
-        id.card_a_mention_2 = self.card_a_mention_2;
-        id.eu_start_date = self.eu_start_date;
-        id.empty_tags = self
-            .empty_tags
-            .iter()
-            .map(|&t| IdentityTag::from_byte(t))
-            .collect();
-        id.extra_tags = self.extra_tags.clone();
         let mut identity = id.encode();
 
         // Address file (spec §4.3), padded to 117 bytes.
-        let mut address = AddressBuilder::new(
-            self.street.clone(),
-            self.zip.clone(),
-            self.municipality.clone(),
-        )
-        .pad_to(content::ADDRESS_FILE_LEN)
-        .encode();
+        let mut address = self.address.encode();
 
         // Signatures (spec §7.2, §7.3).
         let pki = if self.faults.foreign_root {
@@ -926,7 +878,7 @@ impl VirtualCardBuilder {
         };
 
         // Holder certificates and keys.
-        let ca = if self.document_type.is_foreigner_card() {
+        let ca = if self.identity.document_type.is_foreigner_card() {
             IssuingCa::Foreigner
         } else {
             IssuingCa::Citizen
@@ -952,8 +904,8 @@ impl VirtualCardBuilder {
         let holder = HolderData {
             pki,
             ca,
-            surname: &self.surname,
-            given_names: self.given_names.as_deref().unwrap_or(""),
+            surname: &self.identity.surname,
+            given_names: self.identity.given_names.as_deref().unwrap_or(""),
             national_number: nn.reveal(),
             validity: cert_validity,
             seed: self.seed,
@@ -1079,9 +1031,9 @@ impl VirtualCardBuilder {
     }
 
     fn default_validity_end(&self, b: CardDate) -> CardDate {
-        let years = if self.document_type.is_kids_card() {
+        let years = if self.identity.document_type.is_kids_card() {
             3
-        } else if self.document_type.is_foreigner_card() {
+        } else if self.identity.document_type.is_foreigner_card() {
             5
         } else {
             10
@@ -1095,24 +1047,33 @@ impl VirtualCardBuilder {
     fn check_lengths(&self) -> Result<()> {
         let max = content::MAX_TLV_VALUE;
         let fields: [(&'static str, Option<&str>); 16] = [
-            ("issuing_municipality", Some(&self.issuing_municipality)),
-            ("surname", Some(&self.surname)),
-            ("given_names", self.given_names.as_deref()),
-            ("third_name_initial", self.third_name_initial.as_deref()),
-            ("nationality", Some(&self.nationality)),
-            ("birth_place", Some(&self.birth_place)),
-            ("noble_condition", self.noble_condition.as_deref()),
-            ("duplicate", self.duplicate.as_deref()),
+            (
+                "issuing_municipality",
+                Some(&self.identity.issuing_municipality),
+            ),
+            ("surname", Some(&self.identity.surname)),
+            ("given_names", self.identity.given_names.as_deref()),
+            (
+                "third_name_initial",
+                self.identity.first_letter_of_third_given_name.as_deref(),
+            ),
+            ("nationality", Some(&self.identity.nationality)),
+            ("birth_place", Some(&self.identity.birth_place)),
+            ("noble_condition", self.identity.noble_condition.as_deref()),
+            ("duplicate", self.identity.duplicate.as_deref()),
             (
                 "date_and_country_of_protection",
-                self.date_and_country_of_protection.as_deref(),
+                self.identity.date_and_country_of_protection.as_deref(),
             ),
-            ("employer_vat_1", self.employer_vat_1.as_deref()),
-            ("employer_vat_2", self.employer_vat_2.as_deref()),
-            ("regional_file_number", self.regional_file_number.as_deref()),
-            ("street", Some(&self.street)),
-            ("zip", Some(&self.zip)),
-            ("municipality", Some(&self.municipality)),
+            ("employer_vat_1", self.identity.employer_vat_1.as_deref()),
+            ("employer_vat_2", self.identity.employer_vat_2.as_deref()),
+            (
+                "regional_file_number",
+                self.identity.regional_file_number.as_deref(),
+            ),
+            ("street", Some(&self.address.street_and_number)),
+            ("zip", Some(&self.address.zip)),
+            ("municipality", Some(&self.address.municipality)),
             ("card_number", self.card_number.as_deref()),
         ];
         for (field, value) in fields {
@@ -1136,7 +1097,7 @@ impl VirtualCardBuilder {
                 },
             ));
         }
-        for (_, v) in &self.extra_tags {
+        for (_, v) in &self.identity.extra_tags {
             if v.len() > max {
                 return Err(SimulatorError::input(
                     "extra_tag",
