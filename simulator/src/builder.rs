@@ -753,16 +753,36 @@ impl VirtualCardBuilder {
 
     // ---- build -----------------------------------------------------------------------------
 
-    /// Build the card image: every file, signatures, holder certificates and keys.
+    /// Build the card image: every file, signatures, holder certificates and keys. The steps,
+    /// in order: validate → derive (serial, national number, dates) → keys (basic key, photo)
+    /// → files (identity, address) → signatures (RRN) → PKI (holder certificates) → faults →
+    /// assemble.
     pub fn build_image(&self) -> Result<CardImage> {
+        let valid = self.validate()?;
+        let derived = self.derive()?;
+        let keys = self.keys(&valid)?;
+        let content = self.content_files(&derived, &keys)?;
+        let mut signed = self.sign_files(&valid, content)?;
+        let holder = self.holder_pki(&valid, &derived, &signed)?;
+        self.apply_faults(&mut signed);
+        Ok(self.assemble(valid, derived, keys, signed, holder))
+    }
+
+    /// Step 1: the inputs recorded by the setters, the generation and the PIN are usable.
+    fn validate(&self) -> Result<Valid> {
         if let Some((field, problem)) = self.errors.first() {
             return Err(SimulatorError::input(field, problem.clone()));
         }
-        let generation = self.generation;
-        let family = KeyFamily::for_generation(generation)
+        let family = KeyFamily::for_generation(self.generation)
             .ok_or(SimulatorError::input("generation", InputProblem::BadCode))?;
         let pin = Pin::new(&self.pin)?;
+        self.check_lengths()?;
+        Ok(Valid { family, pin })
+    }
 
+    /// Step 2: every value the card derives when the test did not give it (chip serial, sex
+    /// letter, birth date text, national number, card number, validity).
+    fn derive(&self) -> Result<Derived> {
         let serial = self.chip_serial.unwrap_or_else(|| derive_serial(self.seed));
         let sex = self.sex.unwrap_or(match self.language {
             MonthLanguage::French => Sex::FemaleF,
@@ -771,7 +791,7 @@ impl VirtualCardBuilder {
         });
         let (birth_text, birth_parts) = self.birth_text();
         let national_number = self.national_number_text(birth_parts, sex);
-        let nn = NationalNumber::from_digits(national_number.as_bytes()).ok_or(
+        let national_number = NationalNumber::from_digits(national_number.as_bytes()).ok_or(
             SimulatorError::input("national_number", InputProblem::NotDigits),
         )?;
         let card_number_text = self.card_number.clone().unwrap_or_else(|| {
@@ -804,16 +824,26 @@ impl VirtualCardBuilder {
                 },
             ));
         }
-        self.check_lengths()?;
+        Ok(Derived {
+            serial,
+            sex,
+            birth_text,
+            national_number,
+            card_number,
+            validity_begin,
+            validity_end,
+        })
+    }
 
-        // Photo and its hash (spec §7.4).
+    /// Step 3: the basic key (spec §7.5) — the published one and the one the chip really
+    /// holds (another for a cloned chip) — and the photo with its hash (spec §7.4).
+    fn keys(&self, valid: &Valid) -> Result<Keys> {
+        let family = valid.family;
         let photo: Arc<Vec<u8>> = match &self.photo {
             Some(p) => Arc::clone(p),
             None => shipped_photo(),
         };
-        let photo_hash = content::photo_hash(generation, &photo)?;
-
-        // Basic key (spec §7.5).
+        let photo_hash = content::photo_hash(self.generation, &photo)?;
         let published_basic = match &self.basic_key {
             Some(k) => {
                 check_key("basic_key", k, family)?;
@@ -826,30 +856,43 @@ impl VirtualCardBuilder {
         } else {
             Arc::clone(&published_basic)
         };
-        let basic_file = generation
+        let basic_file = self
+            .generation
             .is_ec()
             .then(|| published_basic.public_key_spki_der());
-        let basic_key_hash = basic_file
+        Ok(Keys {
+            photo,
+            photo_hash,
+            card_basic,
+            basic_file,
+        })
+    }
+
+    /// Step 4: the identity and address files, through the library's encoders (spec §4.1–§4.3).
+    fn content_files(&self, derived: &Derived, keys: &Keys) -> Result<Content> {
+        let mut id = self.identity.clone();
+        id.card_number = derived.card_number;
+        id.chip_number = derived.serial;
+        id.validity_begin = derived.validity_begin;
+        id.validity_end = derived.validity_end;
+        id.national_number = derived.national_number;
+        id.birth_date = derived.birth_text.clone();
+        id.sex = derived.sex;
+        id.photo_hash = keys.photo_hash.clone();
+        id.basic_key_hash = keys
+            .basic_file
             .as_ref()
             .map(|f| HashAlg::Sha384.hash(f).unwrap_or_default());
+        Ok(Content {
+            identity: id.encode(),
+            address: self.address.encode(),
+        })
+    }
 
-        // Identity file, through the library's encoder (spec §4.1, §4.2).
-        let mut id = self.identity.clone();
-        id.card_number = card_number;
-        id.chip_number = serial;
-        id.validity_begin = validity_begin;
-        id.validity_end = validity_end;
-        id.national_number = nn;
-        id.birth_date = birth_text;
-        id.sex = sex;
-        id.photo_hash = photo_hash;
-        id.basic_key_hash = basic_key_hash;
-        let mut identity = id.encode();
-
-        // Address file (spec §4.3), padded to 117 bytes.
-        let mut address = self.address.encode();
-
-        // Signatures (spec §7.2, §7.3).
+    /// Step 5: the RRN's signatures over identity and address (spec §7.2, §7.3), with the
+    /// test PKI's RRN key (or a wrong one for that fault).
+    fn sign_files(&self, valid: &Valid, content: Content) -> Result<Signed> {
+        let family = valid.family;
         let pki = if self.faults.foreign_root {
             TestPki::foreign(family)?
         } else {
@@ -860,68 +903,96 @@ impl VirtualCardBuilder {
         } else {
             Arc::clone(pki.rrn_key())
         };
-        let identity_signature = content::signature_file(&rrn_key, &identity)?;
+        let identity_signature = content::signature_file(&rrn_key, &content.identity)?;
         let address_signature = content::signature_file(
             &rrn_key,
-            &content::address_signature_input(&address, &identity_signature),
+            &content::address_signature_input(&content.address, &identity_signature),
         )?;
-        if self.faults.tamper_identity {
-            tamper(&mut identity, &[0x07, 0x0B, 0x05, 0x0A, 0x11]);
-        }
-        if self.faults.tamper_address {
-            tamper(&mut address, &[0x01, 0x03, 0x02]);
-        }
-        let served_photo = if self.faults.swapped_photo {
-            Arc::new(content::altered_photo(&photo))
-        } else {
-            photo
-        };
+        Ok(Signed {
+            pki,
+            content,
+            identity_signature,
+            address_signature,
+        })
+    }
 
-        // Holder certificates and keys.
+    /// Step 6: the holder certificates and keys under the citizen or foreigner CA of the
+    /// test PKI, valid as the card (or as the test asked).
+    fn holder_pki(&self, valid: &Valid, derived: &Derived, signed: &Signed) -> Result<Holder> {
         let ca = if self.identity.document_type.is_foreigner_card() {
             IssuingCa::Foreigner
         } else {
             IssuingCa::Citizen
         };
-        let cert_validity = match self.certificate_validity {
+        let (begin, end) = (derived.validity_begin, derived.validity_end);
+        let validity = match self.certificate_validity {
             Some(v) => {
                 pki::check_validity("certificate_validity", &v)?;
                 v
             }
             None => CertValidity {
-                not_before: CertTime::ymd(
-                    validity_begin.year(),
-                    validity_begin.month(),
-                    validity_begin.day(),
-                ),
-                not_after: CertTime::end_of_day(
-                    validity_end.year(),
-                    validity_end.month(),
-                    validity_end.day(),
-                ),
+                not_before: CertTime::ymd(begin.year(), begin.month(), begin.day()),
+                not_after: CertTime::end_of_day(end.year(), end.month(), end.day()),
             },
         };
-        let holder = HolderData {
-            pki,
+        let data = HolderData {
+            pki: signed.pki,
             ca,
             surname: &self.identity.surname,
             given_names: self.identity.given_names.as_deref().unwrap_or(""),
-            national_number: nn.reveal(),
-            validity: cert_validity,
+            national_number: derived.national_number.reveal(),
+            validity,
             seed: self.seed,
-            family,
+            family: valid.family,
         };
-        let (auth_key, auth_cert) = holder.issue(
+        let (auth_key, auth_cert) = data.issue(
             self.authentication_certificate,
             HolderRole::Authentication,
             self.authentication_key.as_ref(),
         )?;
-        let (non_rep_key, non_rep_cert) = holder.issue(
+        let (non_rep_key, non_rep_cert) = data.issue(
             self.non_repudiation_certificate,
             HolderRole::NonRepudiation,
             self.non_repudiation_key.as_ref(),
         )?;
+        Ok(Holder {
+            ca,
+            auth_key,
+            auth_cert,
+            non_rep_key,
+            non_rep_cert,
+        })
+    }
 
+    /// Step 7: content faults that change files after they were signed.
+    fn apply_faults(&self, signed: &mut Signed) {
+        if self.faults.tamper_identity {
+            tamper(
+                &mut signed.content.identity,
+                &[0x07, 0x0B, 0x05, 0x0A, 0x11],
+            );
+        }
+        if self.faults.tamper_address {
+            tamper(&mut signed.content.address, &[0x01, 0x03, 0x02]);
+        }
+    }
+
+    /// Step 8: every file of the card, the card data (life cycle) and the keys.
+    fn assemble(
+        &self,
+        valid: Valid,
+        derived: Derived,
+        keys: Keys,
+        signed: Signed,
+        holder: Holder,
+    ) -> CardImage {
+        let generation = self.generation;
+        let pki = signed.pki;
+        let served_photo = if self.faults.swapped_photo {
+            Arc::new(content::altered_photo(&keys.photo))
+        } else {
+            keys.photo
+        };
         let cert_file = |der: Option<&[u8]>| Arc::new(content::certificate_file(generation, der));
         let mut files: BTreeMap<FileId, Arc<Vec<u8>>> = BTreeMap::new();
         files.insert(FileId::Dir, Arc::new(content::EF_DIR.to_vec()));
@@ -929,7 +1000,7 @@ impl VirtualCardBuilder {
         files.insert(
             FileId::TokenInfo,
             Arc::new(content::token_info(
-                &serial,
+                &derived.serial,
                 content::perso_versions(generation),
             )),
         );
@@ -938,29 +1009,29 @@ impl VirtualCardBuilder {
             FileId::Prkdf,
             Arc::new(content::prkdf(
                 generation,
-                auth_key.is_some(),
-                non_rep_key.is_some(),
+                holder.auth_key.is_some(),
+                holder.non_rep_key.is_some(),
             )),
         );
         files.insert(
             FileId::Cdf,
             Arc::new(content::cdf(
                 generation,
-                auth_cert.is_some(),
-                non_rep_cert.is_some(),
+                holder.auth_cert.is_some(),
+                holder.non_rep_cert.is_some(),
             )),
         );
         files.insert(
             FileId::AuthenticationCertificate,
-            cert_file(auth_cert.as_deref()),
+            cert_file(holder.auth_cert.as_deref()),
         );
         files.insert(
             FileId::NonRepudiationCertificate,
-            cert_file(non_rep_cert.as_deref()),
+            cert_file(holder.non_rep_cert.as_deref()),
         );
         files.insert(
             FileId::CaCertificate,
-            cert_file(Some(pki.ca_certificate_der(ca))),
+            cert_file(Some(pki.ca_certificate_der(holder.ca))),
         );
         files.insert(
             FileId::RootCertificate,
@@ -970,34 +1041,36 @@ impl VirtualCardBuilder {
             FileId::RrnCertificate,
             cert_file(Some(pki.rrn_certificate_der())),
         );
-        files.insert(FileId::Identity, Arc::new(identity));
-        files.insert(FileId::IdentitySignature, Arc::new(identity_signature));
-        files.insert(FileId::Address, Arc::new(address));
-        files.insert(FileId::AddressSignature, Arc::new(address_signature));
+        files.insert(FileId::Identity, Arc::new(signed.content.identity));
+        files.insert(
+            FileId::IdentitySignature,
+            Arc::new(signed.identity_signature),
+        );
+        files.insert(FileId::Address, Arc::new(signed.content.address));
+        files.insert(FileId::AddressSignature, Arc::new(signed.address_signature));
         files.insert(FileId::Photo, served_photo);
-        if let Some(f) = basic_file {
+        if let Some(f) = keys.basic_file {
             files.insert(FileId::BasicPublicKey, Arc::new(f));
         }
-
-        let mut card_data = content::card_data(generation, &serial);
+        let mut card_data = content::card_data(generation, &derived.serial);
         if self.faults.not_issued {
             if let Some(b) = card_data.get_mut(LifeCycle::OFFSET) {
                 *b = LifeCycle::Selectable.byte();
             }
         }
-        Ok(CardImage {
+        CardImage {
             generation,
             atr: content::atr(generation),
             card_data,
             files,
-            pin,
+            pin: valid.pin,
             pin_tries_left: self.pin_tries_left,
             keys: CardKeys {
-                authentication: auth_key,
-                non_repudiation: non_rep_key,
-                basic: Some(card_basic),
+                authentication: holder.auth_key,
+                non_repudiation: holder.non_rep_key,
+                basic: Some(keys.card_basic),
             },
-        })
+        }
     }
 
     /// Build the virtual card (the image served by the applet state machine).
@@ -1116,6 +1189,54 @@ impl VirtualCardBuilder {
 
 /// A holder key and its certificate DER (both `None` when the card has neither).
 type HolderKeyAndCert = (Option<Arc<SigningKey>>, Option<Vec<u8>>);
+
+/// [`VirtualCardBuilder::validate`]'s result.
+struct Valid {
+    family: KeyFamily,
+    pin: Pin,
+}
+
+/// [`VirtualCardBuilder::derive`]'s result.
+struct Derived {
+    serial: [u8; 16],
+    sex: Sex,
+    birth_text: String,
+    national_number: NationalNumber,
+    card_number: CardNumber,
+    validity_begin: CardDate,
+    validity_end: CardDate,
+}
+
+/// [`VirtualCardBuilder::keys`]'s result.
+struct Keys {
+    photo: Arc<Vec<u8>>,
+    photo_hash: Vec<u8>,
+    card_basic: Arc<SigningKey>,
+    basic_file: Option<Vec<u8>>,
+}
+
+/// The identity and address files as signed.
+struct Content {
+    identity: Vec<u8>,
+    address: Vec<u8>,
+}
+
+/// [`VirtualCardBuilder::sign_files`]'s result.
+struct Signed {
+    pki: &'static TestPki,
+    content: Content,
+    identity_signature: Vec<u8>,
+    address_signature: Vec<u8>,
+}
+
+/// [`VirtualCardBuilder::holder_pki`]'s result.
+struct Holder {
+    ca: IssuingCa,
+    auth_key: Option<Arc<SigningKey>>,
+    auth_cert: Option<Vec<u8>>,
+    non_rep_key: Option<Arc<SigningKey>>,
+    non_rep_cert: Option<Vec<u8>>,
+}
 
 struct HolderData<'a> {
     pki: &'a TestPki,

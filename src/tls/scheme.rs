@@ -74,7 +74,9 @@ pub(super) fn schemes_for(generation: Generation) -> &'static [Scheme] {
     }
 }
 
-/// The TLS names of [`schemes_for`].
+/// The TLS signature schemes a card of `generation` can make, most preferred first (spec
+/// §8.7): 1.8 `ecdsa_secp384r1_sha384`; 1.7 `rsa_pkcs1_sha256`, `rsa_pss_rsae_sha256`,
+/// `rsa_pkcs1_sha384`, `rsa_pkcs1_sha512`; V1 PKCS#1 only.
 pub fn offered_schemes(generation: Generation) -> Vec<SignatureScheme> {
     schemes_for(generation).iter().map(|s| s.tls).collect()
 }
