@@ -27,7 +27,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use aws_lc_rs::digest;
 use aws_lc_rs::signature::{self as sig, UnparsedPublicKey, VerificationAlgorithm};
@@ -333,62 +332,14 @@ fn openssl_available() -> bool {
     })
 }
 
-/// A scratch directory under the system temp dir, unique per process and use; removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "beid-checklist-{}-{tag}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        Scratch(dir)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, bytes).expect("write scratch file");
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn openssl(args: &[&str]) -> std::process::Output {
-    Process::new("openssl")
-        .args(args)
-        .output()
-        .expect("run openssl")
-}
+#[path = "support/openssl.rs"]
+#[allow(dead_code)]
+mod openssl_support;
+use openssl_support::{Scratch, openssl};
 
 /// `openssl x509 -inform DER -pubkey -noout`: the certificate's public key as PEM.
 fn openssl_cert_pubkey(s: &Scratch, cert_der: &[u8]) -> PathBuf {
-    let cert = s.write("cert.der", cert_der);
-    let out = s.0.join("pub.pem");
-    let o = openssl(&[
-        "x509",
-        "-inform",
-        "DER",
-        "-in",
-        cert.to_str().unwrap(),
-        "-pubkey",
-        "-noout",
-        "-out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        o.status.success(),
-        "openssl x509: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
+    openssl_support::cert_pubkey(s, "cert", cert_der)
 }
 
 /// `openssl pkeyutl -verify` of `sig` over the (already hashed) `input`; `key` is a PEM public

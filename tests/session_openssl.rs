@@ -4,7 +4,6 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use beid::card::SignInput;
 use beid::vocab::{EcdsaAlgorithm, HashAlgorithm, RsaAlgorithm, SignatureAlgorithm};
@@ -13,49 +12,9 @@ use beid_simulator::Profile;
 
 const MESSAGE: &[u8] = b"a document signed with the Belgian eID, checked by openssl";
 
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("beid-openssl-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn openssl(args: &[&str]) -> std::process::Output {
-    Command::new("openssl")
-        .args(args)
-        .output()
-        .expect("openssl is installed (scripts/setup.sh)")
-}
-
-/// The public key of a certificate, PEM, via `openssl x509 -pubkey`.
-fn public_key(s: &Scratch, name: &str, cert_der: &[u8]) -> PathBuf {
-    let cert = s.write(&format!("{name}.der"), cert_der);
-    let o = openssl(&[
-        "x509",
-        "-inform",
-        "DER",
-        "-in",
-        cert.to_str().unwrap(),
-        "-pubkey",
-        "-noout",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    s.write(&format!("{name}.pub.pem"), &o.stdout)
-}
+#[path = "support/openssl.rs"]
+mod support;
+use support::{Scratch, cert_pubkey, openssl};
 
 /// `openssl dgst -<hash> -verify pub [-sigopt …] -signature sig data`.
 fn verified(s: &Scratch, key: &Path, hash: &str, pss: bool, signature: &[u8]) -> bool {
@@ -130,7 +89,7 @@ fn every_algorithm_both_keys_both_generations_verified_by_openssl() {
         .iter()
         .map(|&f| {
             let cert = Certificate::parse(&card.read_file(f).unwrap()).unwrap();
-            public_key(&s, f.short_name(), cert.der())
+            cert_pubkey(&s, f.short_name(), cert.der())
         })
         .collect();
         let pin = Pin::new("1234").unwrap();
