@@ -51,7 +51,7 @@ pub use files::{
     Address, BasicPublicKey, BirthDate, CardData, CardNumber, Certificate, Identity,
     NationalNumber, Photo, TokenInfo,
 };
-pub use pin::Pin;
+pub use pin::{Pin, Puk};
 pub use vocab::{CommandKind, FileId, Generation, Status, StatusWord};
 
 /// The README's examples, compiled and run as doctests (they use the `rustls` feature; the

@@ -73,6 +73,33 @@ impl Pin {
     }
 }
 
+/// The PUK of the PIN letters: two halves (one per letter) that together make up to 12 digits
+/// (spec §8.5). Validated before any APDU, zeroized, never shown by `Debug`.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Puk(Pin);
+
+impl Puk {
+    /// The PUK from its two halves as printed on the two letters: ASCII digits, together 4 to
+    /// 12. The card takes them second half first (commons-eid `unblockPINViaUI`).
+    pub fn new(first_half: &str, second_half: &str) -> Result<Self> {
+        let mut joined = zeroize::Zeroizing::new(String::with_capacity(12));
+        joined.push_str(second_half);
+        joined.push_str(first_half);
+        Ok(Puk(Pin::new(&joined)?))
+    }
+
+    /// The block sent with RESET RETRY COUNTER (same format as a PIN block, spec §8.2).
+    pub fn block(&self) -> PinBlock {
+        self.0.block()
+    }
+}
+
+impl core::fmt::Debug for Puk {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Puk(<redacted>)")
+    }
+}
+
 impl core::fmt::Debug for Pin {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("Pin(<redacted>)")

@@ -528,3 +528,43 @@ fn the_card_refuses_a_non_repudiation_signature_without_its_verify() {
         s.sign_authentication(input, None).unwrap();
     }
 }
+
+#[test]
+fn unblock_sends_the_puk_once_and_reports_the_card_s_answer() {
+    use beid::Puk;
+    use beid::error::CardError;
+    // Validated before any APDU.
+    assert!(Puk::new("12345", "6789a").is_err());
+    assert!(
+        Puk::new("1234567", "123456").is_err(),
+        "more than 12 digits"
+    );
+    assert_eq!(
+        format!("{:?}", Puk::new("111111", "222222").unwrap()),
+        "Puk(<redacted>)"
+    );
+    for profile in [Profile::Applet17Citizen, Profile::Applet18Citizen] {
+        let vc = profile.builder().blocked_pin().build().unwrap();
+        let mut card = BeidCard::open(vc).unwrap();
+        let before = card.apdu_count();
+        let mut s = card.session().unwrap();
+        let e = s
+            .unblock_pin(&Puk::new("111111", "222222").unwrap())
+            .unwrap_err();
+        // The citizen's card refuses: unblocking is an administrative operation (spec §8.5).
+        assert!(
+            matches!(
+                e,
+                Error::Card(CardError::Status { sw, .. }) if sw.0 == 0x6982
+            ),
+            "{e:?}"
+        );
+        drop(s);
+        assert_eq!(card.apdu_count() - before, 1, "sent once");
+        assert_eq!(
+            card.channel().transport().pin_tries_left(),
+            0,
+            "still blocked"
+        );
+    }
+}

@@ -322,6 +322,12 @@ impl Command {
         c
     }
 
+    /// RESET RETRY COUNTER, `00 2C 00 01 08 <PUK block>` (spec §8.5, as commons-eid sends it:
+    /// the PUK's two halves, second first, in the PIN block format). Secret.
+    pub fn reset_retry_counter(puk: &PinBlock) -> Self {
+        Self::build(0x00, 0x2C, 0x00, 0x01, puk.as_bytes(), None).secret()
+    }
+
     /// LOG OFF, `80 E6 00 00` (spec §8.6): discards every access right.
     pub fn log_off() -> Self {
         Self::build(0x80, 0xE6, 0x00, 0x00, &[], None)
@@ -387,6 +393,15 @@ mod tests {
 
     fn hex(c: &Command) -> String {
         c.as_bytes().iter().map(|b| format!("{b:02X}")).collect()
+    }
+
+    #[test]
+    fn reset_retry_counter_is_the_commons_eid_bytes_and_masked() {
+        // PUK halves 111111 / 222222 → second half first (spec §8.5).
+        let puk = crate::pin::Puk::new("111111", "222222").unwrap_or_else(|_| unreachable!());
+        let c = Command::reset_retry_counter(&puk.block());
+        assert_eq!(hex(&c), "002C0001082C222222111111FF");
+        assert!(!c.masked_bytes().windows(3).any(|w| w == [0x22, 0x22, 0x22]));
     }
 
     #[test]

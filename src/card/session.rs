@@ -367,6 +367,22 @@ impl<'c, T: Transport> Session<'c, T> {
         r.map_err(|e| self.card.refine(e))
     }
 
+    /// Unblock the PIN with the PUK: RESET RETRY COUNTER as commons-eid sends it (spec §8.5).
+    /// Open question (spec §8.5, §15): RM17 does not document the command and on applet 1.8
+    /// unblocking belongs to the administration role (RM18 §3.1), so a citizen's card may
+    /// refuse it; the library sends it once and reports what the card answers —
+    /// [`PinOutcome::Verified`] when the counter was reset, [`PinOutcome::Wrong`] /
+    /// [`PinOutcome::Blocked`] for the PUK's own counter, or the refusal as a
+    /// [`CardError::Status`] (`69 82`: not allowed here, do it at the municipality). Never
+    /// retried. The PUK block is zeroized.
+    pub fn unblock_pin(&mut self, puk: &crate::pin::Puk) -> Result<PinOutcome> {
+        let sw = self.card.channel.transmit_into(
+            &Command::reset_retry_counter(&puk.block()),
+            &mut Zeroizing::new(Vec::new()),
+        )?;
+        pin_outcome(sw, CommandKind::ResetRetryCounter).map_err(|e| self.card.refine(e))
+    }
+
     /// LOG OFF (spec §8.6): the card forgets every PIN right.
     pub fn log_off(&mut self) -> Result<()> {
         self.card.se = None;
