@@ -57,7 +57,17 @@ pub struct BeidCard<T: Transport> {
     se: Option<(crate::vocab::KeyReference, crate::vocab::AlgorithmReference)>,
     /// The holder certificates as read from this card (authentication, non-repudiation), so
     /// that signatures carry theirs without spending APDUs.
-    holder_certificates: [Option<std::sync::Arc<crate::files::Certificate>>; 2],
+    holder_certificates: [HolderCertificate; 2],
+}
+
+/// A holder certificate as this card has seen it.
+enum HolderCertificate {
+    /// Not read (or not a certificate).
+    None,
+    /// The file as read, not parsed yet.
+    Read(Vec<u8>),
+    /// Parsed.
+    Parsed(std::sync::Arc<crate::files::Certificate>),
 }
 
 /// Which form of GET CARD DATA to send (spec §9.1).
@@ -117,7 +127,7 @@ impl<T: Transport> BeidCard<T> {
             progress,
             selected: None,
             se: None,
-            holder_certificates: [None, None],
+            holder_certificates: [HolderCertificate::None, HolderCertificate::None],
         })
     }
 
@@ -275,27 +285,23 @@ impl<T: Transport> BeidCard<T> {
         r
     }
 
-    /// Keep a holder certificate read from the card (parsed; an empty or unreadable file is
-    /// not kept).
+    /// Keep a holder certificate file read from the card, as read: parsed only when a
+    /// signature asks for it (the read path stays a copy).
     fn remember_certificate(&mut self, file: FileId, bytes: &[u8]) {
         let slot = match file {
             FileId::AuthenticationCertificate => 0,
             FileId::NonRepudiationCertificate => 1,
             _ => return,
         };
-        if let (Ok(cert), Some(s)) = (
-            crate::files::Certificate::parse(bytes),
-            self.holder_certificates.get_mut(slot),
-        ) {
-            if !cert.der().is_empty() {
-                *s = Some(std::sync::Arc::new(cert));
-            }
+        if let Some(s) = self.holder_certificates.get_mut(slot) {
+            *s = HolderCertificate::Read(bytes.to_vec());
         }
     }
 
-    /// The certificate of `key` if this card has read it already.
+    /// The certificate of `key` if this card has read it already (parsed once, then kept; an
+    /// empty or unreadable file gives `None`).
     pub(crate) fn cached_certificate(
-        &self,
+        &mut self,
         key: crate::vocab::KeyReference,
     ) -> Option<std::sync::Arc<crate::files::Certificate>> {
         let slot = match key {
@@ -303,7 +309,17 @@ impl<T: Transport> BeidCard<T> {
             crate::vocab::KeyReference::NonRepudiation => 1,
             _ => return None,
         };
-        self.holder_certificates.get(slot).cloned().flatten()
+        let s = self.holder_certificates.get_mut(slot)?;
+        if let HolderCertificate::Read(bytes) = s {
+            *s = match crate::files::Certificate::parse(bytes) {
+                Ok(c) if !c.der().is_empty() => HolderCertificate::Parsed(std::sync::Arc::new(c)),
+                _ => HolderCertificate::None,
+            };
+        }
+        match s {
+            HolderCertificate::Parsed(c) => Some(std::sync::Arc::clone(c)),
+            _ => None,
+        }
     }
 
     /// Teach the channel the national number found in `file`, so that observers see it masked.
