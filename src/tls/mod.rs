@@ -323,21 +323,12 @@ impl<T: Transport> Shared<T> {
             (&chain.ca, CertRole::Ca),
             (&chain.auth, CertRole::Authentication),
         ] {
-            let (not_before, not_after) = (cert.not_before_unix(), cert.not_after_unix());
-            if at < not_before {
-                return Err(LoginFailure::CertificateNotYetValid {
-                    cert: role,
-                    not_before,
-                    at,
-                });
-            }
-            if at > not_after {
-                return Err(LoginFailure::CertificateExpired {
-                    cert: role,
-                    not_after,
-                    at,
-                });
-            }
+            crate::verify::check_validity(cert, role, at).map_err(|f| {
+                LoginFailure::from_verification(VerificationError::new(
+                    Check::AuthenticationChain,
+                    f,
+                ))
+            })?;
         }
         if let Some(trust) = &self.options.trust {
             crate::verify::holder_chain(

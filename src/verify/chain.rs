@@ -65,7 +65,8 @@ fn verify_link(
     Ok(())
 }
 
-fn check_validity(cert: &Certificate, role: CertRole, at: u64) -> Result<(), Failure> {
+/// Validity of `cert` (in `role`) at `at`, Unix seconds.
+pub(crate) fn check_validity(cert: &Certificate, role: CertRole, at: u64) -> Result<(), Failure> {
     let not_before = cert.not_before_unix();
     let not_after = cert.not_after_unix();
     if at < not_before {

@@ -32,6 +32,7 @@ mod report;
 pub mod revocation;
 mod trust;
 
+pub(crate) use chain::check_validity;
 pub use report::{CheckResult, NotApplicable, Outcome, Policy, ReportRoot, VerificationReport};
 pub use trust::{BELGIAN_ROOTS, Fingerprint, PinnedRoot, TrustStore, TrustedRoot, fingerprint};
 
